@@ -1,0 +1,68 @@
+// Where a document goes and what it is called. Pure: the same document always gets the same candidates.
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import type { DocumentKind } from '../domain/documents.js';
+
+export const KIND_FOLDER: Record<DocumentKind, string> = { orders: 'Orders', invoices: 'Invoices', receipts: 'Receipts' };
+const KIND_SINGULAR: Record<DocumentKind, string> = { orders: 'orders', invoices: 'invoice', receipts: 'receipt' };
+
+// Leaves room for " (id 1234567890) (v99)" and an extension inside the 255-byte limit of common file systems.
+const MAX_BASE_BYTES = 180;
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])$/i;
+
+/**
+ * A document number made safe as a file name on Linux, macOS, Windows and Drive: "/" becomes "_" (BaseLinker's own
+ * convention), every other troublesome character too, and names that a file system treats specially are defused.
+ * Returns "" when nothing usable is left; the caller then names the document by kind and id.
+ */
+export function safeBaseName(documentNumber: string): string {
+  let name = documentNumber
+    .normalize('NFC')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[/\\:*?"<>|\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '_')
+    .replace(/\s+/g, ' ')
+    .trim()
+    // Trailing dots and spaces vanish on Windows; leading dots hide files and ".." walks up.
+    .replace(/[. ]+$/, '')
+    .replace(/^\.+/, (dots) => '_'.repeat(dots.length));
+  if (WINDOWS_RESERVED.test(name)) name = `_${name}`;
+  return truncateUtf8(name, MAX_BASE_BYTES);
+}
+
+function truncateUtf8(value: string, maxBytes: number): string {
+  if (Buffer.byteLength(value) <= maxBytes) return value;
+  let out = '';
+  for (const char of value) {
+    if (Buffer.byteLength(out + char) > maxBytes) break;
+    out += char;
+  }
+  return out.trimEnd();
+}
+
+/**
+ * Names to try, in order, for one version of one document. The plain number first; if another document already
+ * holds that name in the folder, the same with the document's id, which no other document shares.
+ */
+export function candidateNames(kind: DocumentKind, documentNumber: string, sourceId: string, version: number, extension: string): string[] {
+  const base = safeBaseName(documentNumber) || `${KIND_SINGULAR[kind]}-${sourceId}`;
+  const suffix = version > 1 ? ` (v${version})` : '';
+  const withId = `${base} (id ${sourceId})`;
+  // Further candidates only matter when files we did not store sit under the first names.
+  const numbered = [2, 3, 4, 5].map((n) => `${withId} (${n})${suffix}.${extension}`);
+  return [`${base}${suffix}.${extension}`, `${withId}${suffix}.${extension}`, ...numbered];
+}
+
+/** BaseLinker Backup/2026/11/Invoices: the month of `at` in the account's time zone. */
+export function folderFor(root: string, kind: DocumentKind, atSeconds: number, timeZone: string): string[] {
+  const local = new TZDate(atSeconds * 1000, timeZone);
+  return [root, format(local, 'yyyy'), format(local, 'MM'), KIND_FOLDER[kind]];
+}
+
+/** orders_2026-11-20_02-00-13.csv: the moment of the download in the account's time zone. */
+export function ordersFileName(downloadedAtMs: number, timeZone: string): string {
+  return `orders_${format(new TZDate(downloadedAtMs, timeZone), 'yyyy-MM-dd_HH-mm-ss')}.csv`;
+}
+
+export function folderKey(folder: readonly string[]): string {
+  return folder.join('/');
+}

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Order } from '../domain/documents.js';
+import { writeOrdersCsv } from '../render/ordersCsv.js';
+import { fetchStatusNames, scanOrders } from '../sources/baselinker/lists.js';
+import { parseOrder } from '../sources/baselinker/parse.js';
+import { daysBefore, ordersWindow } from './asOf.js';
+import { deliver } from './deliver.js';
+import { folderFor, ordersFileName } from './naming.js';
+import type { StepContext } from './run.js';
+
+/**
+ * One CSV of the orders whose status changed within the window. BaseLinker cannot filter on the status date, so
+ * every confirmed order back to the lookback horizon is read and filtered here, streaming into a spool file.
+ * Returns the currency of every order read, which spares a request per receipt later.
+ */
+export async function backupOrders(c: StepContext): Promise<Map<number, string>> {
+  const { config, asOf } = c;
+  const currencies = new Map<number, string>();
+  const window = ordersWindow(asOf, config.orders.windowDays);
+  const statusNames = await fetchStatusNames(c.api);
+  const downloadedAt = c.clock.now();
+  const name = ordersFileName(downloadedAt, config.timeZone);
+
+  async function* inWindow(): AsyncGenerator<Order> {
+    for await (const raw of scanOrders(c.api, daysBefore(asOf, config.orders.lookbackDays))) {
+      const order = parseOrder(raw);
+      currencies.set(order.id, order.currency);
+      if (order.inStatusSince >= window.from && order.inStatusSince <= window.to) yield order;
+    }
+  }
+
+  if (c.delivery.dryRun) {
+    let rows = 0;
+    for await (const _order of inWindow()) rows++;
+    c.logger.info(`orders: ${rows} in the ${config.orders.windowDays}-day window`);
+    await deliver(c.delivery, ordersDocument(c, name, 'dry-run'), async () => new Uint8Array());
+    return currencies;
+  }
+
+  await fsp.mkdir(c.spoolDir, { recursive: true, mode: 0o700 });
+  const spool = path.join(c.spoolDir, name);
+  try {
+    const { rows, size } = await writeOrdersCsv(spool, inWindow(), {
+      delimiter: config.orders.csvDelimiter,
+      timeZone: config.timeZone,
+      statusNames,
+    });
+    c.logger.info(`orders: ${rows} in the ${config.orders.windowDays}-day window, ${currencies.size} read`);
+    await deliver(c.delivery, ordersDocument(c, name, await fileHash(spool)), async () => ({ path: spool, size }));
+  } finally {
+    // The spool is our own scratch copy in the data dir, not a stored document.
+    await fsp.rm(spool, { force: true });
+  }
+  return currencies;
+}
+
+function ordersDocument(c: StepContext, name: string, hash: string) {
+  const number = name.replace(/\.csv$/, '');
+  return {
+    kind: 'orders' as const,
+    sourceId: number,
+    hash,
+    number,
+    issuedAt: c.asOf.start,
+    folder: folderFor(c.config.rootFolder, 'orders', c.asOf.start, c.config.timeZone),
+    extension: 'csv',
+    contentType: 'text/csv',
+  };
+}
+
+async function fileHash(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

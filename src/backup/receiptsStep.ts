@@ -1,0 +1,42 @@
+import type { Receipt } from '../domain/documents.js';
+import { renderReceiptPdf } from '../render/receiptPdf.js';
+import { text } from '../sources/baselinker/loose.js';
+import { fetchReceipt, scanReceipts } from '../sources/baselinker/lists.js';
+import { parseReceiptEntry, receiptTotal, type ReceiptEntry } from '../sources/baselinker/parse.js';
+import { deliver } from './deliver.js';
+import { folderFor } from './naming.js';
+import type { StepContext } from './run.js';
+import { hashRecord } from './store.js';
+
+/**
+ * Every receipt from `from` to the end of the as-of date, as PDF (BaseLinker has no receipt files). The list lacks
+ * currency and total: the total is the sum of the lines, and the currency is the order's, known from the orders
+ * scan; only a receipt whose order was not read costs a getReceipt request.
+ */
+export async function backupReceipts(c: StepContext, from: number, orderCurrencies: ReadonlyMap<number, string>): Promise<void> {
+  let seen = 0;
+  for await (const raw of scanReceipts(c.api, from, c.asOf.end)) {
+    const entry = c.parseOrSkip('receipts', raw, parseReceiptEntry);
+    if (!entry || entry.issuedAt > c.asOf.end) continue;
+    seen++;
+    const doc = {
+      kind: 'receipts' as const,
+      sourceId: String(entry.id),
+      hash: hashRecord(raw),
+      number: entry.number,
+      issuedAt: entry.issuedAt,
+      folder: folderFor(c.config.rootFolder, 'receipts', entry.issuedAt, c.config.timeZone),
+      extension: 'pdf',
+      contentType: 'application/pdf',
+    };
+    await deliver(c.delivery, doc, async () =>
+      renderReceiptPdf(await completeReceipt(c, entry, orderCurrencies), { language: c.config.documents.language, timeZone: c.config.timeZone }),
+    );
+  }
+  c.logger.info(`receipts: ${seen} in scope`);
+}
+
+async function completeReceipt(c: StepContext, entry: ReceiptEntry, orderCurrencies: ReadonlyMap<number, string>): Promise<Receipt> {
+  const currency = orderCurrencies.get(entry.orderId) ?? text((await fetchReceipt(c.api, entry.id)).currency);
+  return { ...entry, currency, totalGross: receiptTotal(entry.items) };
+}

@@ -1,0 +1,18 @@
+import type { DocumentKind } from '../domain/documents.js';
+
+/** What a run did, kind by kind: the figures `backup status` shows and the exit code is decided from. */
+export class Tally {
+  readonly stored: Record<DocumentKind, number> = { orders: 0, invoices: 0, receipts: 0 };
+  readonly failed: Record<DocumentKind, number> = { orders: 0, invoices: 0, receipts: 0 };
+  readonly planned: { destination: string; path: string }[] = [];
+  /** Destinations that refused for good (quota, permissions): nothing more is sent to them in this run. */
+  readonly stoppedDestinations = new Map<string, string>();
+
+  get failures(): number {
+    return this.failed.orders + this.failed.invoices + this.failed.receipts;
+  }
+
+  get storedTotal(): number {
+    return this.stored.orders + this.stored.invoices + this.stored.receipts;
+  }
+}

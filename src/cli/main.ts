@@ -1,0 +1,54 @@
+import { Command, CommanderError, Option } from 'commander';
+import { BackupError, ExitCode, errorMessage } from '../lib/errors.js';
+import { redact } from '../lib/secrets.js';
+import { runCommand } from './runCommand.js';
+import { scheduleCommand } from './scheduleCommand.js';
+import { statusCommand } from './statusCommand.js';
+
+/** Commander wiring only. Every command returns an exit code; errors become one line and a code here. */
+export async function main(argv: string[], entry: string): Promise<ExitCode> {
+  let exitCode: ExitCode = ExitCode.ok;
+  const program = new Command('backup')
+    .description('Nightly backup of a BaseLinker account: orders, invoices and receipts, never deleted, never overwritten.')
+    .exitOverride()
+    .showHelpAfterError('(run `backup --help` for usage)')
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command('run')
+    .description('run one backup now')
+    .option('--date <YYYY-MM-DD>', 'back up as of this date (default: today in the account time zone)')
+    .option('--only <kinds>', 'comma-separated: orders,invoices,receipts')
+    .option('--dry-run', 'show what would be stored where; write nothing')
+    .action(async (options) => {
+      exitCode = await runCommand(options);
+    });
+
+  program
+    .command('status')
+    .description('show the last runs, the first-run cutoff and the destinations')
+    .option('--json', 'machine-readable output')
+    .addOption(new Option('--limit <n>', 'how many runs to show').default('10'))
+    .action(async (options) => {
+      exitCode = await statusCommand(options);
+    });
+
+  program
+    .command('schedule')
+    .description('stay in the foreground and run the backup every night (schedule.time, schedule.timeZone)')
+    .action(async () => {
+      exitCode = await scheduleCommand(entry);
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not failures; every other parsing problem is a usage error.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    process.stderr.write(`backup: ${redact(errorMessage(error))}\n`);
+    return error instanceof BackupError ? error.exitCode : ExitCode.unexpected;
+  }
+}

@@ -1,0 +1,61 @@
+import { resolveAsOf } from '../backup/asOf.js';
+import { runBackup } from '../backup/run.js';
+import { DOCUMENT_KINDS, type DocumentKind } from '../domain/documents.js';
+import { createDestinations } from '../destinations/create.js';
+import { Ledger } from '../ledger/ledger.js';
+import { systemClock } from '../lib/clock.js';
+import { ExitCode, UsageError } from '../lib/errors.js';
+import { reportFailure } from './failure.js';
+import { acquireRunLock, type RunLock } from '../schedule/lock.js';
+import { loadConfig } from '../config/config.js';
+import { createTransport, ledgerExists, setupLogger } from './setup.js';
+import { flushLogger } from '../lib/logger.js';
+
+export interface RunOptions {
+  date?: string;
+  only?: string;
+  dryRun?: boolean;
+}
+
+export async function runCommand(options: RunOptions): Promise<ExitCode> {
+  const config = loadConfig();
+  const kinds = options.only === undefined ? config.kinds : parseKinds(options.only);
+  const asOf = resolveAsOf(options.date, systemClock.now(), config.timeZone);
+  const dryRun = Boolean(options.dryRun);
+  const logger = setupLogger(config, !dryRun);
+  let lock: RunLock | null = null;
+  let ledger: Ledger | null = null;
+  try {
+    const api = createTransport(config, logger);
+    const destinations = createDestinations(config);
+    lock = dryRun ? null : acquireRunLock(config.dataDir);
+    // A dry run writes nothing, not even a new ledger: without one it plans against an empty, in-memory ledger.
+    ledger = dryRun && !ledgerExists(config) ? Ledger.openInMemory() : Ledger.open(config.dataDir);
+    if (!dryRun) ledger.closeInterruptedRuns();
+    const report = await runBackup({ config, ledger, destinations, api, clock: systemClock, logger }, { asOf, kinds, dryRun });
+    if (dryRun) {
+      for (const p of report.tally.planned) process.stdout.write(`${p.destination}  ${p.path}\n`);
+      process.stdout.write(`${report.message}; ${api.requestCount} BaseLinker requests made\n`);
+    } else {
+      const meta = { requests: api.requestCount };
+      if (report.exitCode === ExitCode.ok) logger.info(report.message, meta);
+      else logger.warn(report.message, meta);
+    }
+    return report.exitCode;
+  } catch (error) {
+    return reportFailure(logger, error);
+  } finally {
+    ledger?.close();
+    lock?.release();
+    await flushLogger(logger);
+  }
+}
+
+export function parseKinds(value: string): DocumentKind[] {
+  const kinds = value.split(',').map((k) => k.trim()).filter(Boolean);
+  const unknown = kinds.filter((k) => !(DOCUMENT_KINDS as readonly string[]).includes(k));
+  if (kinds.length === 0 || unknown.length > 0) {
+    throw new UsageError(`--only takes a comma-separated list of ${DOCUMENT_KINDS.join(', ')} (got ${JSON.stringify(value)})`);
+  }
+  return [...new Set(kinds)] as DocumentKind[];
+}

@@ -1,0 +1,55 @@
+// The contract every destination keeps. It has no delete and no overwrite, so nothing can call them.
+
+/** Bytes in memory, or a spooled file (a large orders CSV) read as many times as a retry needs. */
+export type Body = Uint8Array | { path: string; size: number };
+
+export interface PutRequest {
+  /** Folder names under the destination's root, e.g. ["BaseLinker Backup", "2026", "11", "Invoices"]. */
+  folder: readonly string[];
+  name: string;
+  contentType: string;
+  body: Body;
+  /**
+   * From newToken(), kept in the ledger before the first attempt. It identifies this one stored copy across
+   * retries and crashes: a put with a token that is already stored returns that copy and stores nothing.
+   */
+  token: string;
+}
+
+export interface StoredFile {
+  /** Where it landed, in the destination's own terms (a path, a Drive file id). */
+  location: string;
+  size: number;
+  /** False when this token was already stored (a retry or a re-run after a crash). */
+  created: boolean;
+}
+
+export interface ListedFile {
+  name: string;
+  size: number;
+}
+
+export interface Destination {
+  /** Stable identity, the ledger's key: "local:/srv/backup", "gdrive". */
+  readonly id: string;
+  newToken(): Promise<string>;
+  /**
+   * Stores the body at folder/name, creating folders as needed. Never replaces or removes anything: when the name is
+   * held by a file that was not stored under this token, throws NameTakenError and leaves that file alone.
+   */
+  put(request: PutRequest): Promise<StoredFile>;
+  /** Files directly inside a folder (for verification); empty when the folder does not exist. */
+  list(folder: readonly string[]): Promise<ListedFile[]>;
+  close?(): Promise<void>;
+}
+
+export class NameTakenError extends Error {
+  constructor(readonly folder: readonly string[], readonly fileName: string) {
+    super(`${[...folder, fileName].join('/')} already exists and is not ours`);
+    this.name = 'NameTakenError';
+  }
+}
+
+export function bodySize(body: Body): number {
+  return body instanceof Uint8Array ? body.byteLength : body.size;
+}

@@ -1,0 +1,209 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { BackupError, ExitCode, errorMessage } from '../lib/errors.js';
+import { MIGRATIONS } from './migrations.js';
+
+export const LEDGER_FILE = 'ledger.sqlite';
+
+export interface DocumentRow {
+  id: number;
+  destination: string;
+  kind: string;
+  source_id: string;
+  version: number;
+  source_hash: string;
+  number: string;
+  folder: string;
+  name: string;
+  token: string;
+  status: 'pending' | 'stored';
+  location: string | null;
+  size: number | null;
+  sha256: string | null;
+  issued_at: number | null;
+  run_id: number | null;
+  reserved_at: number;
+  stored_at: number | null;
+}
+
+export type Reservation = Pick<
+  DocumentRow,
+  'destination' | 'kind' | 'source_id' | 'version' | 'source_hash' | 'number' | 'folder' | 'name' | 'token' | 'issued_at' | 'run_id'
+>;
+
+export interface RunRow {
+  id: number;
+  started_at: number;
+  finished_at: number | null;
+  as_of: string;
+  kinds: string;
+  dry_run: number;
+  pid: number;
+  outcome: string;
+  exit_code: number | null;
+  message: string | null;
+  stats: string | null;
+}
+
+export class LedgerError extends BackupError {
+  constructor(message: string) {
+    super(message, ExitCode.unexpected);
+  }
+}
+
+/**
+ * The record of what has been stored where. It is the reason a re-run never duplicates, so it is never silently
+ * recreated: a ledger that should exist but does not, or cannot be read, stops the program.
+ */
+export class Ledger {
+  private constructor(private readonly db: Database.Database) {}
+
+  static open(dataDir: string, now = Date.now()): Ledger {
+    const file = path.join(dataDir, LEDGER_FILE);
+    try {
+      fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new LedgerError(`cannot create the data dir ${dataDir}: ${errorMessage(error)}`);
+    }
+    return Ledger.openFile(file, now);
+  }
+
+  /** An empty ledger that lives and dies with the process: what a dry run plans against when none exists yet. */
+  static openInMemory(now = Date.now()): Ledger {
+    return Ledger.openFile(':memory:', now);
+  }
+
+  private static openFile(file: string, now: number): Ledger {
+    let db: Database.Database;
+    try {
+      db = new Database(file, { timeout: 5000 });
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, now);
+    } catch (error) {
+      if (error instanceof BackupError) throw error;
+      throw new LedgerError(`cannot open the ledger ${file}: ${errorMessage(error)}`);
+    }
+    return new Ledger(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  getMeta(key: string): string | null {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /** Any row (pending or stored) holding this exact version of the document at this destination. */
+  findByHash(destination: string, kind: string, sourceId: string, hash: string): DocumentRow | undefined {
+    return this.db
+      .prepare('SELECT * FROM documents WHERE destination = ? AND kind = ? AND source_id = ? AND source_hash = ? ORDER BY version LIMIT 1')
+      .get(destination, kind, sourceId, hash) as DocumentRow | undefined;
+  }
+
+  latestVersion(destination: string, kind: string, sourceId: string): number {
+    const row = this.db
+      .prepare('SELECT MAX(version) AS v FROM documents WHERE destination = ? AND kind = ? AND source_id = ?')
+      .get(destination, kind, sourceId) as { v: number | null };
+    return row.v ?? 0;
+  }
+
+  /** The document number recorded for a source document at any destination, if any copy was ever reserved. */
+  numberOf(kind: string, sourceId: string): string | null {
+    const row = this.db.prepare('SELECT number FROM documents WHERE kind = ? AND source_id = ? LIMIT 1').get(kind, sourceId) as { number: string } | undefined;
+    return row?.number ?? null;
+  }
+
+  isNameTaken(destination: string, folder: string, name: string): boolean {
+    return this.db.prepare('SELECT 1 FROM documents WHERE destination = ? AND folder = ? AND name = ?').get(destination, folder, name) !== undefined;
+  }
+
+  /** Reserves the name and token for an upload, committed before the upload starts. */
+  reserve(r: Reservation, now = Date.now()): DocumentRow {
+    const info = this.db
+      .prepare(
+        `INSERT INTO documents (destination, kind, source_id, version, source_hash, number, folder, name, token, status, issued_at, run_id, reserved_at)
+         VALUES (@destination, @kind, @source_id, @version, @source_hash, @number, @folder, @name, @token, 'pending', @issued_at, @run_id, @reserved_at)`,
+      )
+      .run({ ...r, reserved_at: now });
+    return this.db.prepare('SELECT * FROM documents WHERE id = ?').get(info.lastInsertRowid) as DocumentRow;
+  }
+
+  /** Moves a pending reservation to another name (the destination already had a file by the first one). */
+  rename(id: number, name: string): void {
+    this.db.prepare("UPDATE documents SET name = ? WHERE id = ? AND status = 'pending'").run(name, id);
+  }
+
+  markStored(id: number, stored: { location: string; size: number; sha256: string | null; runId: number | null }, now = Date.now()): void {
+    this.db
+      .prepare("UPDATE documents SET status = 'stored', location = ?, size = ?, sha256 = ?, run_id = COALESCE(?, run_id), stored_at = ? WHERE id = ?")
+      .run(stored.location, stored.size, stored.sha256, stored.runId, now, id);
+  }
+
+  documents(destination?: string): DocumentRow[] {
+    return (
+      destination
+        ? this.db.prepare('SELECT * FROM documents WHERE destination = ? ORDER BY id').all(destination)
+        : this.db.prepare('SELECT * FROM documents ORDER BY id').all()
+    ) as DocumentRow[];
+  }
+
+  storedCounts(runId: number): Record<string, number> {
+    const rows = this.db
+      .prepare("SELECT kind, COUNT(*) AS n FROM documents WHERE run_id = ? AND status = 'stored' GROUP BY kind")
+      .all(runId) as { kind: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+  }
+
+  startRun(r: { asOf: string; kinds: string[]; dryRun: boolean; pid: number }, now = Date.now()): number {
+    const info = this.db
+      .prepare('INSERT INTO runs (started_at, as_of, kinds, dry_run, pid) VALUES (?, ?, ?, ?, ?)')
+      .run(now, r.asOf, r.kinds.join(','), r.dryRun ? 1 : 0, r.pid);
+    return Number(info.lastInsertRowid);
+  }
+
+  finishRun(id: number, r: { outcome: string; exitCode: number; message: string | null; stats: unknown }, now = Date.now()): void {
+    this.db
+      .prepare('UPDATE runs SET finished_at = ?, outcome = ?, exit_code = ?, message = ?, stats = ? WHERE id = ?')
+      .run(now, r.outcome, r.exitCode, r.message, JSON.stringify(r.stats), id);
+  }
+
+  /** Runs whose process died without finishing them are closed as "interrupted" by the next run. */
+  closeInterruptedRuns(now = Date.now()): void {
+    this.db.prepare("UPDATE runs SET outcome = 'interrupted', finished_at = ? WHERE outcome = 'running'").run(now);
+  }
+
+  recentRuns(limit: number): RunRow[] {
+    return this.db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit) as RunRow[];
+  }
+
+  ensureDestination(id: string, now = Date.now()): void {
+    this.db.prepare('INSERT INTO destinations (id, added_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING').run(id, now);
+  }
+
+  destinationRows(): { id: string; added_at: number; revoked_at: number | null }[] {
+    return this.db.prepare('SELECT * FROM destinations ORDER BY added_at').all() as { id: string; added_at: number; revoked_at: number | null }[];
+  }
+}
+
+function migrate(db: Database.Database, now: number): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new LedgerError(`the ledger was written by a newer version of this program (schema ${current}); upgrade the program`);
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+      if (version === 0) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('created_at', String(now));
+    })();
+  }
+}

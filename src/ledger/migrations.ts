@@ -1,0 +1,58 @@
+// Schema changes, in order, forever. A migration is never edited once released: add a new one.
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    as_of TEXT NOT NULL,
+    kinds TEXT NOT NULL,
+    dry_run INTEGER NOT NULL DEFAULT 0,
+    pid INTEGER NOT NULL,
+    outcome TEXT NOT NULL DEFAULT 'running',
+    exit_code INTEGER,
+    message TEXT,
+    stats TEXT
+  );
+  -- One row per stored copy of one version of one document at one destination. A row is written as 'pending'
+  -- (name and token reserved) before the upload, and becomes 'stored' in its own transaction after it.
+  CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    destination TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    source_hash TEXT NOT NULL,
+    number TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    name TEXT NOT NULL,
+    token TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'stored')),
+    location TEXT,
+    size INTEGER,
+    sha256 TEXT,
+    issued_at INTEGER,
+    run_id INTEGER REFERENCES runs(id),
+    reserved_at INTEGER NOT NULL,
+    stored_at INTEGER,
+    UNIQUE (destination, kind, source_id, version),
+    UNIQUE (destination, folder, name)
+  );
+  CREATE INDEX documents_by_hash ON documents (destination, kind, source_id, source_hash);
+  CREATE TABLE destinations (
+    id TEXT PRIMARY KEY,
+    added_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE TABLE folders (
+    destination TEXT NOT NULL,
+    path TEXT NOT NULL,
+    folder_id TEXT NOT NULL,
+    PRIMARY KEY (destination, path)
+  );
+  `,
+];

@@ -1,0 +1,66 @@
+import path from 'node:path';
+import winston from 'winston';
+import { redact } from './secrets.js';
+
+export type Logger = Pick<winston.Logger, 'error' | 'warn' | 'info' | 'debug'>;
+
+const MESSAGE = Symbol.for('message');
+
+/** Runs last: whatever a format produced, secrets are cut out of the final line. */
+const redactLine = winston.format((info) => {
+  const line = (info as Record<symbol, unknown>)[MESSAGE];
+  if (typeof line === 'string') (info as Record<symbol, unknown>)[MESSAGE] = redact(line);
+  return info;
+});
+
+const jsonLine = winston.format.combine(winston.format.timestamp(), winston.format.json(), redactLine());
+
+const readableLine = winston.format.combine(
+  winston.format.timestamp({ format: 'HH:mm:ss' }),
+  winston.format.printf(({ timestamp, level, message, ...meta }) => {
+    const extra = Object.keys(meta).length > 0 ? ` ${JSON.stringify(meta)}` : '';
+    return `${String(timestamp)} ${level.padEnd(5)} ${String(message)}${extra}`;
+  }),
+  redactLine(),
+);
+
+export interface LoggerOptions {
+  /** Readable lines when the terminal is a person, JSON lines for cron mail and container logs. */
+  interactive: boolean;
+  level?: string;
+  /** Folder for backup.log (JSON lines); none for commands that must not touch the data dir. */
+  logDir?: string;
+}
+
+export function createLogger(o: LoggerOptions): winston.Logger {
+  const transports: winston.transport[] = [
+    // stderr, so that stdout carries only a command's own output (status tables, trees).
+    new winston.transports.Console({
+      format: o.interactive ? readableLine : jsonLine,
+      stderrLevels: ['error', 'warn', 'info', 'debug'],
+    }),
+  ];
+  if (o.logDir) {
+    transports.push(
+      new winston.transports.File({
+        filename: path.join(o.logDir, 'backup.log'),
+        format: jsonLine,
+        maxsize: 10 * 1024 * 1024,
+        maxFiles: 5,
+        tailable: true,
+      }),
+    );
+  }
+  return winston.createLogger({ level: o.level ?? 'info', transports });
+}
+
+export const silentLogger: Logger = winston.createLogger({ silent: true });
+
+/** Waits until every transport has written what it was given (winston writes asynchronously). */
+export function flushLogger(logger: winston.Logger): Promise<void> {
+  return new Promise((resolve) => {
+    logger.on('finish', () => resolve());
+    logger.end();
+    setTimeout(resolve, 2000).unref();
+  });
+}

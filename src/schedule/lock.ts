@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { LockedError } from '../lib/errors.js';
+
+export interface RunLock {
+  release(): void;
+}
+
+interface Holder {
+  pid: number;
+  since: string;
+  host?: string;
+}
+
+const LOCK_DB = 'run.lock';
+const HOLDER_FILE = 'run.lock.json';
+
+/**
+ * One run at a time per data dir. The lock is an exclusive SQLite transaction on a lock file: the operating system
+ * drops it the instant its process dies, so a killed run never leaves a lock that has to be guessed stale; the
+ * holder file that names the pid is only for the message, and a leftover one is simply overwritten.
+ */
+export function acquireRunLock(dataDir: string, now = new Date()): RunLock {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = new Database(path.join(dataDir, LOCK_DB), { timeout: 0 });
+  try {
+    db.pragma('journal_mode = DELETE');
+    db.exec('BEGIN EXCLUSIVE');
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+      throw new LockedError(`another backup is running (${describeHolder(dataDir)})`);
+    }
+    throw error;
+  }
+  const holder: Holder = { pid: process.pid, since: now.toISOString() };
+  fs.writeFileSync(path.join(dataDir, HOLDER_FILE), JSON.stringify(holder), { mode: 0o600 });
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      db.exec('ROLLBACK');
+      db.close();
+    },
+  };
+}
+
+function describeHolder(dataDir: string): string {
+  try {
+    const holder = JSON.parse(fs.readFileSync(path.join(dataDir, HOLDER_FILE), 'utf8')) as Holder;
+    return `pid ${holder.pid}, since ${holder.since}`;
+  } catch {
+    return 'pid unknown';
+  }
+}

@@ -1,0 +1,16 @@
+import { TZDate } from '@date-fns/tz';
+import { addDays } from 'date-fns';
+
+/** The cron expression for a daily time "HH:mm". */
+export function dailyCronExpression(time: string): string {
+  const [hours, minutes] = time.split(':').map(Number) as [number, number];
+  return `${minutes} ${hours} * * *`;
+}
+
+/** The next instant the nightly run starts (in `timeZone`), after `nowMs`. */
+export function nextNightlyRun(time: string, timeZone: string, nowMs: number): Date {
+  const [hours, minutes] = time.split(':').map(Number) as [number, number];
+  const now = new TZDate(nowMs, timeZone);
+  const today = new TZDate(now.getFullYear(), now.getMonth(), now.getDate(), hours, minutes, 0, timeZone);
+  return today.getTime() > nowMs ? today : addDays(today, 1);
+}

@@ -1,0 +1,112 @@
+// Paging through BaseLinker's lists. Each call returns at most 100 entries and there are no page numbers, so each
+// list has its own safe way forward. Pages stream through: nothing holds a whole list in memory.
+import { malformed, list, num, record, text, type Wire } from './loose.js';
+import type { BaseLinkerTransport, Params } from './transport.js';
+
+export const PAGE_SIZE = 100;
+
+/**
+ * Confirmed orders with date_confirmed >= `from`, each once. The documented recipe (next page from the last
+ * date_confirmed + 1 s) skips orders when more than a page's worth share one second. Instead the next page starts
+ * AT the last second and repeats of it are dropped by order_id; when a whole page lies inside one second, that
+ * second alone is paged by id_from (the API sorts ties by order_id) and the scan then resumes after it.
+ */
+export async function* scanOrders(api: BaseLinkerTransport, from: number): AsyncGenerator<Wire> {
+  let second = from;
+  let seenInSecond = new Set<number>();
+  let idFrom: number | null = null;
+  for (;;) {
+    const params: Params = { date_confirmed_from: second, get_unconfirmed_orders: false };
+    if (idFrom !== null) params.id_from = idFrom;
+    const page = list((await api.call('getOrders', params)).orders, 'orders').map((o) => record(o, 'order'));
+    const confirmedAt = (o: Wire) => num(o.date_confirmed, 'order date_confirmed');
+    const orderId = (o: Wire) => num(o.order_id, 'order_id');
+
+    if (idFrom !== null) {
+      // Inside one crowded second: take only that second's orders; later ones come again after it.
+      const inSecond = page.filter((o) => confirmedAt(o) === second);
+      for (const o of inSecond) if (!seenInSecond.has(orderId(o))) yield o;
+      if (page.length < PAGE_SIZE || inSecond.length < page.length) {
+        [second, seenInSecond, idFrom] = [second + 1, new Set(), null];
+      } else {
+        idFrom = Math.max(...inSecond.map(orderId)) + 1;
+      }
+      continue;
+    }
+
+    for (const o of page) if (!seenInSecond.has(orderId(o))) yield o;
+    if (page.length < PAGE_SIZE) return;
+    const lastSecond = confirmedAt(page.at(-1)!);
+    if (lastSecond < second) throw malformed('getOrders went backwards in date_confirmed');
+    const atLast = page.filter((o) => confirmedAt(o) === lastSecond).map(orderId);
+    if (lastSecond === second && atLast.length === page.length) {
+      for (const id of atLast) seenInSecond.add(id);
+      idFrom = Math.max(...atLast) + 1;
+    } else {
+      [second, seenInSecond] = [lastSecond, new Set(atLast)];
+    }
+  }
+}
+
+/**
+ * Pages a list sorted by id. Whether BaseLinker's id_from is inclusive is documented for receipts only, so for
+ * invoices the next page starts at the last id and the repeat is dropped: correct either way, at most one entry
+ * of overlap per page.
+ */
+async function* scanById(
+  api: BaseLinkerTransport,
+  method: string,
+  key: string,
+  idField: string,
+  params: Params,
+  idFromInclusive: boolean,
+): AsyncGenerator<Wire> {
+  let lastId = 0;
+  for (;;) {
+    const idFrom = lastId === 0 ? undefined : idFromInclusive ? lastId + 1 : lastId;
+    const page = list((await api.call(method, idFrom === undefined ? params : { ...params, id_from: idFrom }))[key], key);
+    let fresh = 0;
+    for (const entry of page) {
+      const e = record(entry, key);
+      const entryId = num(e[idField], idField);
+      if (entryId <= lastId) continue;
+      lastId = entryId;
+      fresh++;
+      yield e;
+    }
+    if (page.length < PAGE_SIZE || fresh === 0) return;
+  }
+}
+
+/** BaseLinker-issued invoices (not an external accounting system's) issued at or after `from`. */
+export function scanInvoices(api: BaseLinkerTransport, from: number): AsyncGenerator<Wire> {
+  return scanById(api, 'getInvoices', 'invoices', 'invoice_id', { date_from: from, get_external_invoices: false }, false);
+}
+
+export function scanReceipts(api: BaseLinkerTransport, from: number, to: number): AsyncGenerator<Wire> {
+  return scanById(api, 'getReceipts', 'receipts', 'receipt_id', { date_from: from, date_to: to }, true);
+}
+
+export async function fetchInvoice(api: BaseLinkerTransport, invoiceId: number): Promise<Wire | null> {
+  const found = list((await api.call('getInvoices', { invoice_id: invoiceId, get_external_invoices: false })).invoices, 'invoices');
+  return found.length > 0 ? record(found[0], 'invoice') : null;
+}
+
+/** The full receipt: getReceipt puts its fields at the top level, beside `status`. */
+export async function fetchReceipt(api: BaseLinkerTransport, receiptId: number): Promise<Wire> {
+  return api.call('getReceipt', { receipt_id: receiptId });
+}
+
+export async function fetchStatusNames(api: BaseLinkerTransport): Promise<Map<number, string>> {
+  const statuses = list((await api.call('getOrderStatusList', {})).statuses, 'statuses');
+  return new Map(statuses.map((s) => record(s, 'status')).map((s) => [num(s.id, 'status id'), text(s.name)]));
+}
+
+/** BaseLinker's own PDF of an invoice, or null when it sends something that is not a PDF. */
+export async function fetchInvoiceFile(api: BaseLinkerTransport, invoiceId: number): Promise<Uint8Array | null> {
+  const answer = await api.call('getInvoiceFile', { invoice_id: invoiceId, get_external: false });
+  const data = text(answer.invoice);
+  const base64 = data.startsWith('data:') ? data.slice('data:'.length) : data;
+  const bytes = Buffer.from(base64, 'base64');
+  return bytes.subarray(0, 5).toString('latin1') === '%PDF-' ? new Uint8Array(bytes) : null;
+}

@@ -1,0 +1,140 @@
+import { TZDate } from '@date-fns/tz';
+import { withBackoff } from '../../lib/backoff.js';
+import type { Clock } from '../../lib/clock.js';
+import { SourceError, UnauthorisedError, errorMessage } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import { createPacer, type Pacer } from '../../lib/pacer.js';
+
+export type Params = Record<string, string | number | boolean>;
+export type Answer = Record<string, unknown>;
+
+export interface BaseLinkerTransportOptions {
+  apiUrl: string;
+  token: string;
+  /** This program's own budget, below the token's 100/min that the shop's other integrations share. 0 = unpaced. */
+  requestsPerMinute: number;
+  timeoutMs: number;
+  clock: Clock;
+  logger: Logger;
+  /** The longest we wait out a blocked token before giving up. */
+  maxBlockWaitMs?: number;
+  /** Attempts per request for transient failures (the first included). */
+  attempts?: number;
+}
+
+/** A failure worth retrying: the network, a proxy, or a server having a bad moment. */
+class TransientError extends Error {}
+class BlockedTokenError extends Error {
+  constructor(readonly untilMs: number | null) {
+    super('BaseLinker token blocked');
+  }
+}
+
+// BaseLinker names no list of codes; these are the ones that mean "this token may not read this account".
+const UNAUTHORISED_CODES = new Set(['ERROR_BAD_TOKEN', 'ERROR_USER_ACCOUNT_BLOCKED', 'ERROR_EMPTY_TOKEN', 'ERROR_TOKEN_EXPIRED', 'ERROR_NO_ACCESS']);
+// The time in the block message has no zone; BaseLinker runs on Polish time.
+const BLOCK_MESSAGE_ZONE = 'Europe/Warsaw';
+const MAX_BLOCKS_PER_REQUEST = 3;
+
+/**
+ * BaseLinker's wire protocol: one form-encoded POST per call, the token in a header, errors inside HTTP 200.
+ * Every request waits for the pacer; transient failures are retried with backoff; a blocked token is waited out.
+ */
+export class BaseLinkerTransport {
+  private readonly pacer: Pacer;
+  readonly requestsByMethod = new Map<string, number>();
+
+  constructor(private readonly o: BaseLinkerTransportOptions) {
+    this.pacer = createPacer(o.requestsPerMinute, o.clock);
+  }
+
+  get requestCount(): number {
+    let n = 0;
+    for (const count of this.requestsByMethod.values()) n += count;
+    return n;
+  }
+
+  async call(method: string, parameters: Params): Promise<Answer> {
+    let blocks = 0;
+    const maxBlockWaitMs = this.o.maxBlockWaitMs ?? 15 * 60_000;
+    return withBackoff(() => this.callOnce(method, parameters), {
+      attempts: (this.o.attempts ?? 6) + MAX_BLOCKS_PER_REQUEST,
+      baseMs: 2000,
+      maxMs: 60_000,
+      clock: this.o.clock,
+      retryDelay: (error) => {
+        if (error instanceof BlockedTokenError) {
+          if (++blocks > MAX_BLOCKS_PER_REQUEST) return null;
+          const wait = error.untilMs === null ? maxBlockWaitMs : error.untilMs - this.o.clock.now() + 1000;
+          const capped = Math.min(Math.max(wait, 1000), maxBlockWaitMs);
+          this.pacer.pauseUntil(this.o.clock.now() + capped);
+          this.o.logger.warn(`BaseLinker token blocked by its rate limit; waiting ${Math.ceil(capped / 1000)} s before continuing`);
+          return 0;
+        }
+        return error instanceof TransientError ? undefined : null;
+      },
+      onRetry: (error, attempt, delayMs) => {
+        if (error instanceof TransientError) {
+          this.o.logger.warn(`BaseLinker ${method}: ${error.message}; retry ${attempt} in ${Math.ceil(delayMs / 1000)} s`);
+        }
+      },
+    }).catch((error: unknown) => {
+      if (error instanceof TransientError) throw new SourceError(`BaseLinker ${method} kept failing: ${error.message}`, 'TRANSIENT');
+      if (error instanceof BlockedTokenError) {
+        throw new SourceError('BaseLinker keeps blocking the token: another integration may be using the whole rate limit', 'ERROR_BLOCKED_TOKEN');
+      }
+      throw error;
+    });
+  }
+
+  private async callOnce(method: string, parameters: Params): Promise<Answer> {
+    await this.pacer.take();
+    this.requestsByMethod.set(method, (this.requestsByMethod.get(method) ?? 0) + 1);
+    const body = new URLSearchParams({ method, parameters: JSON.stringify(parameters) });
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(this.o.apiUrl, {
+        method: 'POST',
+        headers: { 'X-BLToken': this.o.token, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body,
+        signal: AbortSignal.timeout(this.o.timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw new TransientError(describeNetworkError(error));
+    }
+    if (response.status !== 200) throw new TransientError(`HTTP ${response.status}`);
+    let answer: unknown;
+    try {
+      answer = JSON.parse(text);
+    } catch {
+      throw new TransientError(text.trimStart().startsWith('<') ? 'an HTML page instead of JSON' : 'unparsable JSON');
+    }
+    if (typeof answer !== 'object' || answer === null) throw new TransientError('an answer that is not a JSON object');
+    const a = answer as Answer;
+    if (a.status === 'SUCCESS') return a;
+    const code = typeof a.error_code === 'string' ? a.error_code : 'UNKNOWN';
+    const message = typeof a.error_message === 'string' ? a.error_message : '';
+    if (code === 'ERROR_BLOCKED_TOKEN') throw new BlockedTokenError(parseBlockedUntil(message));
+    if (UNAUTHORISED_CODES.has(code)) {
+      throw new UnauthorisedError(`BaseLinker refused the token (${code}: ${message}); check BASELINKER_TOKEN`);
+    }
+    throw new SourceError(`BaseLinker ${method} failed: ${code}: ${message}`, code);
+  }
+}
+
+/** "Query limit exceeded, token blocked until 2026-11-21 02:15:00" → epoch ms, or null when there is no time. */
+export function parseBlockedUntil(message: string): number | null {
+  const m = /(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(message);
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  return new TZDate(y, mo - 1, d, h, mi, s, BLOCK_MESSAGE_ZONE).getTime();
+}
+
+function describeNetworkError(error: unknown): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'request timed out';
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : null;
+  const code = cause && 'code' in cause ? String((cause as { code: unknown }).code) : null;
+  return code ? `network error ${code}` : `network error: ${errorMessage(cause ?? error)}`;
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { candidateNames, folderFor, ordersFileName, safeBaseName } from '../../src/backup/naming.js';
+
+describe('file names', () => {
+  it.each([
+    ['FV/12/11/2026', 'FV_12_11_2026'],
+    ['PAR/5/11/2026/P', 'PAR_5_11_2026_P'],
+    ['A\\B:C*D?E"F<G>H|I', 'A_B_C_D_E_F_G_H_I'],
+    ['..', ''],
+    ['../../etc/passwd', '___.._etc_passwd'],
+    ['.hidden', '_hidden'],
+    ['trailing dots...', 'trailing dots'],
+    ['tab\there\nnewline\u0007bell', 'tab_here_newline_bell'],
+    ['CON', '_CON'],
+    ['Rechnung 🧾 Müller', 'Rechnung 🧾 Müller'],
+    ['   ', ''],
+    ['', ''],
+  ])('%j → %j', (number, expected) => {
+    expect(safeBaseName(number)).toBe(expected);
+  });
+
+  it('keeps long names within the file-system limit, whole characters only', () => {
+    const name = safeBaseName('Ż'.repeat(300));
+    expect(Buffer.byteLength(name)).toBeLessThanOrEqual(180);
+    expect(name).toBe('Ż'.repeat(90));
+  });
+
+  it('offers the plain name, then the id-qualified one; versions get "(vN)"', () => {
+    expect(candidateNames('invoices', 'FV/12/11/2026', '77', 1, 'pdf').slice(0, 2)).toEqual(['FV_12_11_2026.pdf', 'FV_12_11_2026 (id 77).pdf']);
+    expect(candidateNames('invoices', 'FV/12/11/2026', '77', 2, 'pdf')[0]).toBe('FV_12_11_2026 (v2).pdf');
+    expect(candidateNames('receipts', '', '9', 1, 'pdf')[0]).toBe('receipt-9.pdf');
+    expect(candidateNames('invoices', '///', '9', 1, 'pdf')[0]).toBe('___.pdf');
+  });
+
+  it('two documents whose numbers differ only in unsafe characters still get different names', () => {
+    const a = candidateNames('invoices', 'A/1', '1', 1, 'pdf');
+    const b = candidateNames('invoices', 'A_1', '2', 1, 'pdf');
+    expect(a[0]).toBe(b[0]);
+    expect(a[1]).not.toBe(b[1]);
+  });
+
+  it('puts documents in the month of a date in the account time zone', () => {
+    // 2026-10-31 23:30 UTC is already November 1st in Warsaw.
+    const lateOctoberUtc = Date.UTC(2026, 9, 31, 23, 30) / 1000;
+    expect(folderFor('BaseLinker Backup', 'invoices', lateOctoberUtc, 'Europe/Warsaw')).toEqual(['BaseLinker Backup', '2026', '11', 'Invoices']);
+    expect(folderFor('BaseLinker Backup', 'receipts', lateOctoberUtc, 'UTC')).toEqual(['BaseLinker Backup', '2026', '10', 'Receipts']);
+  });
+
+  it('names the orders CSV by the moment of download in the account time zone', () => {
+    expect(ordersFileName(Date.UTC(2026, 10, 20, 1, 2, 3), 'Europe/Warsaw')).toBe('orders_2026-11-20_02-02-03.csv');
+  });
+});

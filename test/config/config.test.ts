@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import { UsageError } from '../../src/lib/errors.js';
+import { tempDir } from '../helpers/tempDir.js';
+
+const base = { BACKUP_DESTINATION: 'local:./backup' };
+
+function withFile(content: unknown): { dir: string; env: Record<string, string> } {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'c.json'), typeof content === 'string' ? content : JSON.stringify(content));
+  return { dir, env: { BACKUP_CONFIG: 'c.json' } };
+}
+
+describe('configuration', () => {
+  it('has defaults for everything but the destination and token', () => {
+    const config = loadConfig(base, tempDir());
+    expect(config).toMatchObject({
+      baselinker: { apiUrl: 'https://api.baselinker.com/connector.php', requestsPerMinute: 60, token: null },
+      timeZone: 'Europe/Warsaw',
+      kinds: ['orders', 'invoices', 'receipts'],
+      orders: { lookbackDays: 90, windowDays: 30, csvDelimiter: ';' },
+      schedule: { time: '02:00', timeZone: 'Europe/Warsaw' },
+      backfillFrom: null,
+    });
+    expect(config.destinations).toEqual([{ type: 'local', path: expect.stringMatching(/\/backup$/) }]);
+  });
+
+  it('reads the file, and the environment overrides it key by key', () => {
+    const { dir, env } = withFile({ '// note': 'comments are allowed', orders: { lookbackDays: 120, csvDelimiter: ',' }, destinations: ['local:/srv/a', 'local:/srv/b'] });
+    const config = loadConfig({ ...env, BACKUP_ORDERS_LOOKBACK_DAYS: '45', BASELINKER_REQUESTS_PER_MINUTE: '30' }, dir);
+    expect(config.orders).toMatchObject({ lookbackDays: 45, csvDelimiter: ',' });
+    expect(config.baselinker.requestsPerMinute).toBe(30);
+    expect(config.destinations).toEqual([{ type: 'local', path: '/srv/a' }, { type: 'local', path: '/srv/b' }]);
+  });
+
+  it.each([
+    [{ ...base, BASELINKER_REQUESTS_PER_MINUTE: '500' }, /BASELINKER_REQUESTS_PER_MINUTE \(config key "baselinker.requestsPerMinute"\) must be a whole number from 1 to 100/],
+    [{ ...base, BACKUP_TIMEZONE: 'Mars/Olympus' }, /BACKUP_TIMEZONE .* IANA time zone/],
+    [{ ...base, BACKUP_KINDS: 'orders,faktury' }, /BACKUP_KINDS .* must be one of/],
+    [{ ...base, BACKUP_BACKFILL_FROM: '2026-02-30' }, /backfillFrom.* date YYYY-MM-DD or "all"/],
+    [{ BACKUP_DESTINATION: 'ftp://x' }, /BACKUP_DESTINATION .* "local:<folder>" or "gdrive"/],
+    [{}, /no destination configured/],
+  ])('names the bad key: %j', (env, message) => {
+    expect(() => loadConfig(env, tempDir())).toThrow(message);
+  });
+
+  it('rejects unknown keys, malformed JSON and a missing named file with one clear line', () => {
+    const unknown = withFile({ orders: { lookbakDays: 10 } });
+    expect(() => loadConfig({ ...base, ...unknown.env }, unknown.dir)).toThrow('unknown config key "orders.lookbakDays"');
+    const broken = withFile('{ "orders": ');
+    expect(() => loadConfig({ ...base, ...broken.env }, broken.dir)).toThrow(/is not valid JSON/);
+    expect(() => loadConfig({ ...base, BACKUP_CONFIG: 'nope.json' }, tempDir())).toThrow(/cannot read config file .*nope.json: ENOENT/);
+    expect(() => loadConfig({ ...base, BACKUP_CONFIG: 'nope.json' }, tempDir())).toThrow(UsageError);
+  });
+
+  it('never echoes the token in an error', () => {
+    const { dir, env } = withFile({ baselinker: { token: 12345678901 } });
+    expect(() => loadConfig({ ...base, ...env }, dir)).toThrow(/baselinker.token" must be a non-empty string$/);
+  });
+
+  it('the documented example file is valid', () => {
+    const example = path.resolve(import.meta.dirname, '../../config/backup.example.json');
+    const config = loadConfig({ BACKUP_CONFIG: example }, tempDir());
+    expect(config.source).toBe(example);
+  });
+});
