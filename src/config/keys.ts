@@ -99,7 +99,7 @@ const destination: Parse = (raw) => {
 export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'baselinker.token', env: 'BASELINKER_TOKEN', default: null, parse: text, secret: true, doc: 'API token (BaseLinker: My account → API). Prefer the environment variable to the file.' },
   { path: 'baselinker.apiUrl', env: 'BASELINKER_API_URL', default: 'https://api.baselinker.com/connector.php', parse: httpUrl, doc: 'API endpoint.' },
-  { path: 'baselinker.requestsPerMinute', env: 'BASELINKER_REQUESTS_PER_MINUTE', default: 60, parse: integer(1, 100), doc: "This tool's share of the token's 100 requests/minute, which the shop's other integrations also use." },
+  { path: 'baselinker.requestsPerMinute', env: 'BASELINKER_REQUESTS_PER_MINUTE', default: 60, parse: integer(0, 100), doc: "This tool's share of the token's 100 requests/minute, which the shop's other integrations also use. 0 turns pacing off: for the emulator only." },
   { path: 'baselinker.timeoutSeconds', env: 'BASELINKER_TIMEOUT_SECONDS', default: 60, parse: integer(1, 600), doc: 'Timeout of one request.' },
   { path: 'dataDir', env: 'BACKUP_DATA_DIR', default: './data', parse: text, doc: 'Ledger, credentials, lock and log file.' },
   { path: 'destinations', env: 'BACKUP_DESTINATION', parse: list(destination), doc: 'Where to store: "local:<folder>", or a list (comma-separated in the environment).' },

@@ -36,7 +36,7 @@ describe('configuration', () => {
   });
 
   it.each([
-    [{ ...base, BASELINKER_REQUESTS_PER_MINUTE: '500' }, /BASELINKER_REQUESTS_PER_MINUTE \(config key "baselinker.requestsPerMinute"\) must be a whole number from 1 to 100/],
+    [{ ...base, BASELINKER_REQUESTS_PER_MINUTE: '500' }, /BASELINKER_REQUESTS_PER_MINUTE \(config key "baselinker.requestsPerMinute"\) must be a whole number from 0 to 100/],
     [{ ...base, BACKUP_TIMEZONE: 'Mars/Olympus' }, /BACKUP_TIMEZONE .* IANA time zone/],
     [{ ...base, BACKUP_KINDS: 'orders,faktury' }, /BACKUP_KINDS .* must be one of/],
     [{ ...base, BACKUP_BACKFILL_FROM: '2026-02-30' }, /backfillFrom.* date YYYY-MM-DD or "all"/],

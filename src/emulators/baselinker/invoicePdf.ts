@@ -1,0 +1,93 @@
+// A real, small PDF for getInvoiceFile, so clients exercise genuine bytes (the %PDF magic, base64 of binary).
+// Deterministic: the same invoice always gives the same bytes (fixed dates, no generated ids), so tests can
+// compare files across runs and a changed invoice gives a changed file.
+
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { WireInvoice } from './shop.js';
+
+const FONT_SIZE = 9;
+const LINE = 12;
+const MARGIN = 40;
+
+export async function invoicePdf(invoice: WireInvoice, opts: { external: boolean }): Promise<Uint8Array> {
+  // updateMetadata: false keeps pdf-lib from stamping the current time into the file.
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const issued = new Date(invoice.date_add * 1000);
+  doc.setCreationDate(issued);
+  doc.setModificationDate(issued);
+  doc.setProducer('BaseLinker emulator');
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const page = doc.addPage([595.28, 841.89]);
+  const writer = lineWriter(page, font);
+
+  const title = invoice.type === 'correcting' ? 'Faktura korygujaca' : 'Faktura VAT';
+  const number = opts.external ? invoice.external_invoice_number : invoice.number;
+  writer(`${title} ${number}`, 14);
+  if (opts.external) writer('Dokument z zewnetrznego systemu ksiegowego');
+  writer(`Data wystawienia: ${day(invoice.date_add)}   Data sprzedazy: ${day(invoice.date_sell)}`);
+  if (invoice.date_pay_to) writer(`Termin platnosci: ${day(invoice.date_pay_to)}`);
+  writer(`Platnosc: ${invoice.payment}   Waluta: ${invoice.currency}`);
+  writer('');
+  writer('Sprzedawca:');
+  for (const line of invoice.seller.split('\n')) writer(`  ${line}`);
+  writer('Nabywca:');
+  for (const line of buyerLines(invoice)) writer(`  ${line}`);
+  writer('');
+  for (const item of invoice.items) {
+    writer(`${item.quantity} x ${item.name}  netto ${item.price_netto}  brutto ${item.price_brutto}  VAT ${rate(item.tax_rate)}`);
+  }
+  writer('');
+  writer(`Razem netto: ${invoice.total_price_netto} ${invoice.currency}`);
+  writer(`Razem brutto: ${invoice.total_price_brutto} ${invoice.currency}`);
+  if (invoice.exchange_info) writer(invoice.exchange_info);
+  if (invoice.correcting_reason) writer(`Przyczyna korekty: ${invoice.correcting_reason}`);
+  if (invoice.additional_info) writer(invoice.additional_info);
+  writer(`Wystawil(a): ${invoice.issuer}`);
+  return doc.save({ useObjectStreams: false });
+}
+
+function lineWriter(page: PDFPage, font: PDFFont): (text: string, size?: number) => void {
+  let y = page.getHeight() - MARGIN;
+  const charset = new Set(font.getCharacterSet());
+  return (text, size = FONT_SIZE) => {
+    if (text) page.drawText(encodable(text, charset), { x: MARGIN, y, size, font });
+    y -= size > FONT_SIZE ? size + 6 : LINE;
+  };
+}
+
+/** The standard fonts only cover WinAnsi: keep what they can draw, fold the rest (ł, ř, ů…) to plain letters. */
+function encodable(text: string, charset: Set<number>): string {
+  const folded: Record<string, string> = { ł: 'l', Ł: 'L', đ: 'd', Đ: 'D' };
+  return [...text]
+    .map((ch) => {
+      if (charset.has(ch.codePointAt(0) ?? 0)) return ch;
+      const base = folded[ch] ?? ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+      return [...base].every((c) => charset.has(c.codePointAt(0) ?? 0)) ? base : '?';
+    })
+    .join('');
+}
+
+function buyerLines(i: WireInvoice): string[] {
+  return [
+    i.invoice_company,
+    i.invoice_fullname,
+    i.invoice_address,
+    `${i.invoice_postcode} ${i.invoice_city}`,
+    i.invoice_country,
+    i.invoice_nip ? `NIP: ${i.invoice_nip}` : '',
+  ].filter((line) => line.trim() !== '');
+}
+
+function rate(taxRate: number): string {
+  if (taxRate === -1) return 'zw';
+  if (taxRate === -0.02) return 'np';
+  if (taxRate === -0.03) return 'oo';
+  return `${taxRate}%`;
+}
+
+/** Dates as a Polish account's documents show them: Warsaw calendar days, whatever the host's zone. */
+function day(unixSeconds: number): string {
+  return format(new TZDate(unixSeconds * 1000, 'Europe/Warsaw'), 'yyyy-MM-dd');
+}

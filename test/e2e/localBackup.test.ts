@@ -1,0 +1,167 @@
+// The whole program, as a user runs it: the built CLI, spawned, talking HTTP to the BaseLinker emulator, writing a
+// local folder. Asserts the files that landed, their names and bytes, the CSV rows and the PDF text.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { demoLandmarks, demoShop, type DemoLandmarks } from '../../src/emulators/baselinker/demoShop.js';
+import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../src/emulators/baselinker/server.js';
+import { runCli } from '../helpers/cli.js';
+import { listFiles, pdfText } from '../helpers/files.js';
+import { tempDir } from '../helpers/tempDir.js';
+
+const AS_OF = '2026-11-20';
+const TIME_ZONE = 'Europe/Warsaw';
+const TOKEN = 'e2e-token-5f1c9a7b33d2';
+const MONTH = 'BaseLinker Backup/2026/11';
+const pln = (n: number) => n.toFixed(2).replace('.', ',').replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+const squash = (s: string) => s.replace(/\s+/g, ' ');
+
+let emulator: BaseLinkerEmulator;
+let landmarks: DemoLandmarks;
+let backupDir: string;
+let env: Record<string, string>;
+
+beforeEach(async () => {
+  emulator = await startBaseLinkerEmulator({ token: TOKEN, shop: demoShop({ asOf: AS_OF, timeZone: TIME_ZONE }) });
+  landmarks = demoLandmarks({ asOf: AS_OF, timeZone: TIME_ZONE });
+  const root = tempDir('blb-e2e-');
+  backupDir = path.join(root, 'backup');
+  env = {
+    BASELINKER_TOKEN: TOKEN,
+    BASELINKER_API_URL: emulator.url,
+    BASELINKER_REQUESTS_PER_MINUTE: '0',
+    BACKUP_DATA_DIR: path.join(root, 'data'),
+    BACKUP_DESTINATION: `local:${backupDir}`,
+    BACKUP_TIMEZONE: TIME_ZONE,
+  };
+});
+
+afterEach(async () => {
+  await emulator.close();
+});
+
+const backup = (...args: string[]) => runCli(['run', ...args], env);
+const files = () => listFiles(backupDir);
+const ordersCsvs = () => files().filter((f) => f.includes('/Orders/'));
+
+function csvOrderIds(relative: string): number[] {
+  const rows = parse(fs.readFileSync(path.join(backupDir, relative)), { bom: true, delimiter: ';', columns: true }) as Record<string, string>[];
+  return rows.map((r) => Number(r.order_id));
+}
+
+describe('backup run, end to end on a local folder', () => {
+  it('stores this month\'s invoices and receipts as PDF and one orders CSV, in the documented tree', async () => {
+    const result = await backup('--date', AS_OF);
+    expect(result.stderr).not.toContain(TOKEN);
+    expect(result.code).toBe(0);
+
+    const expected = [
+      ...landmarks.invoices.thisMonth.map((n) => `${MONTH}/Invoices/${n.replaceAll('/', '_')}.pdf`),
+      ...landmarks.receipts.thisMonth.map((n) => `${MONTH}/Receipts/${n.replaceAll('/', '_')}.pdf`),
+    ];
+    const [csv, ...rest] = ordersCsvs();
+    expect(rest).toEqual([]);
+    expect(csv).toMatch(/^BaseLinker Backup\/2026\/11\/Orders\/orders_\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}\.csv$/);
+    expect(files()).toEqual([...expected, csv].sort());
+    // Before the first-run cutoff (the 1st of the month) and the external accounting system's invoice: not copied.
+    for (const n of [...landmarks.invoices.previousMonth, landmarks.invoices.external, ...landmarks.receipts.previousMonth]) {
+      expect(files().join('\n')).not.toContain(n.replaceAll('/', '_'));
+    }
+  });
+
+  it('writes exactly the orders whose status changed in the 30 days, across a page boundary inside one second', async () => {
+    expect((await backup('--date', AS_OF, '--only', 'orders')).code).toBe(0);
+    const ids = csvOrderIds(ordersCsvs()[0]!);
+    expect(ids.sort()).toEqual([...landmarks.ordersChangedInWindow].sort());
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toContain(landmarks.oldOrderRecentStatus);
+    for (const id of landmarks.sameSecondRun.orderIds) expect(ids).toContain(id);
+    expect(ids).not.toContain(landmarks.beyondHorizon);
+    for (const id of landmarks.unconfirmed) expect(ids).not.toContain(id);
+    // The crowded second really did fall on a page boundary: some getOrders call started inside it.
+    const pages = emulator.requests.filter((r) => r.method === 'getOrders');
+    expect(pages.some((r) => (r.parameters as { date_confirmed_from?: number }).date_confirmed_from === landmarks.sameSecondRun.dateConfirmed)).toBe(true);
+  });
+
+  it('renders readable PDFs: number, buyer with diacritics, totals', async () => {
+    expect((await backup('--date', AS_OF, '--only', 'invoices,receipts')).code).toBe(0);
+    for (const invoice of emulator.shop.invoices.filter((i) => landmarks.invoices.thisMonth.includes(i.number))) {
+      const text = squash(pdfText(path.join(backupDir, MONTH, 'Invoices', `${invoice.number.replaceAll('/', '_')}.pdf`)));
+      expect(text).toContain(invoice.number);
+      expect(text).toContain(invoice.invoice_fullname || invoice.invoice_company);
+      expect(text).toContain(pln(Number(invoice.total_price_brutto)));
+      expect(text).toContain(invoice.currency);
+    }
+    const eur = squash(pdfText(path.join(backupDir, MONTH, 'Invoices', `${landmarks.invoices.eur.replaceAll('/', '_')}.pdf`)));
+    expect(eur).toContain('Jürgen Müller');
+    const correcting = squash(pdfText(path.join(backupDir, MONTH, 'Invoices', `${landmarks.invoices.correcting.replaceAll('/', '_')}.pdf`)));
+    expect(correcting).toContain('Faktura korygująca');
+    expect(correcting).toContain(landmarks.invoices.corrected);
+    for (const receipt of emulator.shop.receipts.filter((r) => landmarks.receipts.thisMonth.includes(r.receipt_full_nr))) {
+      const text = squash(pdfText(path.join(backupDir, MONTH, 'Receipts', `${receipt.receipt_full_nr.replaceAll('/', '_')}.pdf`)));
+      expect(text).toContain(receipt.receipt_full_nr);
+      expect(text).toContain(pln(Number(receipt.total_price_brutto)));
+      expect(text).toContain(receipt.currency);
+    }
+  });
+
+  it('a second run stores only a new orders CSV, and an edited invoice as a new version beside the original', async () => {
+    expect((await backup('--date', AS_OF)).code).toBe(0);
+    const first = new Map(files().map((f) => [f, fs.readFileSync(path.join(backupDir, f))]));
+    const requestsBefore = emulator.requests.length;
+
+    await new Promise((r) => setTimeout(r, 1100)); // the CSV's name has the time to the second
+    expect((await backup('--date', AS_OF)).code).toBe(0);
+    const added = files().filter((f) => !first.has(f));
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatch(/\/Orders\/orders_.*\.csv$/);
+    // Nothing before it was touched, and it cost only the list requests.
+    for (const [f, bytes] of first) expect(fs.readFileSync(path.join(backupDir, f)).equals(bytes)).toBe(true);
+    expect(emulator.requests.slice(requestsBefore).map((r) => r.method).filter((m) => m !== 'getOrders')).toEqual(['getOrderStatusList', 'getInvoices', 'getReceipts']);
+
+    const edited = emulator.shop.invoices.find((i) => i.number === 'FV/12/11/2026')!;
+    edited.invoice_fullname = 'Zofia Żółkiewska-Źdźbło';
+    expect((await backup('--date', AS_OF, '--only', 'invoices')).code).toBe(0);
+    expect(files().filter((f) => f.includes('FV_12_11_2026'))).toEqual([`${MONTH}/Invoices/FV_12_11_2026 (v2).pdf`, `${MONTH}/Invoices/FV_12_11_2026.pdf`]);
+    expect(fs.readFileSync(path.join(backupDir, MONTH, 'Invoices/FV_12_11_2026.pdf')).equals(first.get(`${MONTH}/Invoices/FV_12_11_2026.pdf`)!)).toBe(true);
+    expect(squash(pdfText(path.join(backupDir, MONTH, 'Invoices/FV_12_11_2026 (v2).pdf')))).toContain('Zofia Żółkiewska-Źdźbło');
+  });
+
+  it('a run with --date in the past gives that date\'s view', async () => {
+    const pastDate = '2026-11-10';
+    expect((await backup('--date', pastDate)).code).toBe(0);
+    const end = Date.parse('2026-11-10T23:59:59+01:00') / 1000;
+    const windowStart = Date.parse('2026-10-12T00:00:00+02:00') / 1000;
+    const horizon = Date.parse('2026-08-12T00:00:00+02:00') / 1000;
+    const expectedOrders = emulator.shop.orders
+      .filter((o) => Number(o.confirmed) === 1 && o.date_confirmed >= horizon && o.date_in_status >= windowStart && o.date_in_status <= end)
+      .map((o) => o.order_id);
+    expect(csvOrderIds(ordersCsvs()[0]!).sort()).toEqual(expectedOrders.sort());
+    const issuedByThen = (n: { date_add: number }) => n.date_add >= Date.parse('2026-11-01T00:00:00+01:00') / 1000 && n.date_add <= end;
+    const invoices = emulator.shop.invoices.filter((i) => !i.external && issuedByThen(i)).map((i) => `${MONTH}/Invoices/${i.number.replaceAll('/', '_')}.pdf`);
+    const receipts = emulator.shop.receipts.filter(issuedByThen).map((r) => `${MONTH}/Receipts/${r.receipt_full_nr.replaceAll('/', '_')}.pdf`);
+    expect(invoices.length).toBeGreaterThan(0);
+    expect(invoices.length).toBeLessThan(landmarks.invoices.thisMonth.length);
+    expect(files().filter((f) => !f.includes('/Orders/'))).toEqual([...invoices, ...receipts].sort());
+  });
+
+  it('a dry run lists what it would store and writes nothing', async () => {
+    const result = await backup('--date', AS_OF, '--dry-run');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${MONTH}/Invoices/FV_1_11_2026.pdf`);
+    expect(result.stdout).toMatch(/dry run: \d+ files would be stored/);
+    expect(fs.existsSync(backupDir)).toBe(false);
+    expect(fs.existsSync(env.BACKUP_DATA_DIR!)).toBe(false);
+  });
+
+  it('status shows the runs, what each stored and the cutoff', async () => {
+    await backup('--date', AS_OF);
+    const status = await runCli(['status', '--json'], env);
+    expect(status.code).toBe(0);
+    const parsed = JSON.parse(status.stdout) as { cutoff: string; runs: { outcome: string; stored: Record<string, number> }[]; destinations: { id: string }[] };
+    expect(parsed.cutoff).toBe('2026-11-01T00:00:00+01:00');
+    expect(parsed.destinations).toEqual([expect.objectContaining({ id: `local:${backupDir}` })]);
+    expect(parsed.runs[0]).toMatchObject({ outcome: 'ok', stored: { orders: 1, invoices: landmarks.invoices.thisMonth.length, receipts: landmarks.receipts.thisMonth.length } });
+  });
+});

@@ -1,0 +1,22 @@
+// The sample documents every render test uses, rendered with the options a backup run would use.
+import { renderInvoicePdf } from '../../src/render/invoicePdf.js';
+import { renderReceiptPdf } from '../../src/render/receiptPdf.js';
+import { correctingInvoice, eurInvoice, longInvoice, plnInvoice, receipt } from '../fixtures/documents.js';
+
+const zone = 'Europe/Warsaw';
+
+export const SAMPLES = {
+  'invoice-pln': () => renderInvoicePdf(plnInvoice, { language: 'pl', timeZone: zone }),
+  'invoice-correcting': () =>
+    renderInvoicePdf(correctingInvoice, { language: 'pl', timeZone: zone, correctedNumber: 'FV/12/11/2026' }),
+  'invoice-eur-en': () => renderInvoicePdf(eurInvoice, { language: 'en', timeZone: zone }),
+  'invoice-120-items': () => renderInvoicePdf(longInvoice, { language: 'pl', timeZone: zone }),
+  'receipt-pl': () => renderReceiptPdf(receipt, { language: 'pl', timeZone: zone }),
+} satisfies Record<string, () => Promise<Uint8Array>>;
+
+export type SampleName = keyof typeof SAMPLES;
+
+/** Collapses whitespace so assertions do not depend on how pdftotext breaks lines. */
+export function flat(text: string): string {
+  return text.replace(/\s+/g, ' ');
+}
