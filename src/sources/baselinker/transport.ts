@@ -56,9 +56,11 @@ export class BaseLinkerTransport {
 
   async call(method: string, parameters: Params): Promise<Answer> {
     let blocks = 0;
+    let transient = 0;
+    const attempts = this.o.attempts ?? 6;
     const maxBlockWaitMs = this.o.maxBlockWaitMs ?? 15 * 60_000;
     return withBackoff(() => this.callOnce(method, parameters), {
-      attempts: (this.o.attempts ?? 6) + MAX_BLOCKS_PER_REQUEST,
+      attempts: attempts + MAX_BLOCKS_PER_REQUEST,
       baseMs: 2000,
       maxMs: 60_000,
       clock: this.o.clock,
@@ -71,7 +73,8 @@ export class BaseLinkerTransport {
           this.o.logger.warn(`BaseLinker token blocked by its rate limit; waiting ${Math.ceil(capped / 1000)} s before continuing`);
           return 0;
         }
-        return error instanceof TransientError ? undefined : null;
+        if (!(error instanceof TransientError) || ++transient >= attempts) return null;
+        return undefined;
       },
       onRetry: (error, attempt, delayMs) => {
         if (error instanceof TransientError) {

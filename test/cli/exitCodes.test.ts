@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoShop } from '../../src/emulators/baselinker/demoShop.js';
+import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../src/emulators/baselinker/server.js';
+import { acquireRunLock } from '../../src/schedule/lock.js';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tempDir.js';
+
+const TOKEN = 'cli-test-token-7d41e9a0';
+let emulator: BaseLinkerEmulator;
+
+beforeAll(async () => {
+  emulator = await startBaseLinkerEmulator({ token: TOKEN, shop: demoShop({ asOf: '2026-11-20' }) });
+});
+afterAll(() => emulator.close());
+
+function env(patch: Record<string, string | undefined> = {}): Record<string, string> {
+  const root = tempDir();
+  const all: Record<string, string | undefined> = {
+    BASELINKER_TOKEN: TOKEN,
+    BASELINKER_API_URL: emulator.url,
+    BASELINKER_REQUESTS_PER_MINUTE: '0',
+    BACKUP_DATA_DIR: path.join(root, 'data'),
+    BACKUP_DESTINATION: `local:${path.join(root, 'backup')}`,
+    ...patch,
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Record<string, string>;
+}
+
+/** One line on stderr, no stack trace. */
+function expectOneLine(stderr: string, pattern: RegExp) {
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('exit codes and one-line errors', () => {
+  it.each([
+    [['run', '--date', '2026-02-30'], /--date must be a real calendar date/],
+    [['run', '--date', '21.11.2026'], /--date must be a real calendar date/],
+    [['run', '--date', '2999-01-01'], /--date 2999-01-01 is in the future/],
+    [['run', '--only', 'orders,faktury'], /--only takes a comma-separated list of orders, invoices, receipts/],
+    [['run', '--no-such-option'], /unknown option '--no-such-option'/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('%j exits 2', async (args, message) => {
+    const result = await runCli(args, env());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a missing token exits 2 and says how to get one', async () => {
+    const result = await runCli(['run'], env({ BASELINKER_TOKEN: undefined }));
+    expect(result.code).toBe(2);
+    expectOneLine(result.stderr, /BASELINKER_TOKEN is not set/);
+  });
+
+  it('no destination exits 2', async () => {
+    const result = await runCli(['run'], env({ BACKUP_DESTINATION: undefined }));
+    expect(result.code).toBe(2);
+    expectOneLine(result.stderr, /no destination configured: set BACKUP_DESTINATION/);
+  });
+
+  it('a wrong token exits 5 and is not echoed', async () => {
+    const wrong = 'wrong-token-3b9f1c22aa';
+    const result = await runCli(['run', '--date', '2026-11-20'], env({ BASELINKER_TOKEN: wrong, BACKUP_LOG_LEVEL: 'error' }));
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/BaseLinker refused the token/);
+    expect(result.stderr + result.stdout).not.toContain(wrong);
+  });
+
+  it('a run while another holds the lock exits 4 and names it', async () => {
+    const e = env();
+    const lock = acquireRunLock(e.BACKUP_DATA_DIR!);
+    try {
+      const result = await runCli(['run', '--date', '2026-11-20'], e);
+      expect(result.code).toBe(4);
+      expect(result.stderr).toMatch(new RegExp(`another backup is running \\(pid ${process.pid}, since 20\\d\\d-`));
+    } finally {
+      lock.release();
+    }
+    expect((await runCli(['run', '--date', '2026-11-20'], e)).code).toBe(0);
+  });
+
+  it('--help exits 0', async () => {
+    const result = await runCli(['run', '--help'], env());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('--dry-run');
+  });
+});
