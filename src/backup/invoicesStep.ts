@@ -1,8 +1,7 @@
 import type { Invoice } from '../domain/documents.js';
-import { renderInvoicePdf } from '../render/invoicePdf.js';
 import { fetchInvoice, fetchInvoiceFile, scanInvoices } from '../sources/baselinker/lists.js';
 import { parseInvoice } from '../sources/baselinker/parse.js';
-import { deliver } from './deliver.js';
+import { deliverEach } from './deliver.js';
 import { folderFor } from './naming.js';
 import type { StepContext } from './run.js';
 import { hashRecord } from './store.js';
@@ -11,11 +10,11 @@ import { hashRecord } from './store.js';
 export async function backupInvoices(c: StepContext, from: number): Promise<void> {
   const numbers = new Map<number, string>();
   let seen = 0;
-  for await (const raw of scanInvoices(c.api, from)) {
+  await deliverEach(c.delivery, scanInvoices(c.api, from), (raw) => {
     const invoice = c.parseOrSkip('invoices', raw, parseInvoice);
-    if (!invoice) continue;
+    if (!invoice) return null;
     numbers.set(invoice.id, invoice.number);
-    if (invoice.issuedAt > c.asOf.end) continue;
+    if (invoice.issuedAt > c.asOf.end) return null;
     seen++;
     const doc = {
       kind: 'invoices' as const,
@@ -27,8 +26,8 @@ export async function backupInvoices(c: StepContext, from: number): Promise<void
       extension: 'pdf',
       contentType: 'application/pdf',
     };
-    await deliver(c.delivery, doc, () => invoicePdf(c, invoice, numbers));
-  }
+    return { doc, produce: () => invoicePdf(c, invoice, numbers) };
+  });
   c.logger.info(`invoices: ${seen} in scope`);
 }
 
@@ -38,7 +37,7 @@ async function invoicePdf(c: StepContext, invoice: Invoice, numbers: Map<number,
     if (official) return official;
     c.logger.warn(`BaseLinker's PDF of invoice ${invoice.number} is not a PDF; rendering our own instead`);
   }
-  return renderInvoicePdf(invoice, {
+  return c.renderer.renderInvoice(invoice, {
     language: c.config.documents.language,
     timeZone: c.config.timeZone,
     correctedNumber: invoice.correcting ? await correctedNumber(c, invoice.correcting.invoiceId, numbers) : undefined,

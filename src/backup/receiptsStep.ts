@@ -1,9 +1,8 @@
 import type { Receipt } from '../domain/documents.js';
-import { renderReceiptPdf } from '../render/receiptPdf.js';
 import { text } from '../sources/baselinker/loose.js';
 import { fetchReceipt, scanReceipts } from '../sources/baselinker/lists.js';
 import { parseReceiptEntry, receiptTotal, type ReceiptEntry } from '../sources/baselinker/parse.js';
-import { deliver } from './deliver.js';
+import { deliverEach } from './deliver.js';
 import { folderFor } from './naming.js';
 import type { StepContext } from './run.js';
 import { hashRecord } from './store.js';
@@ -15,9 +14,9 @@ import { hashRecord } from './store.js';
  */
 export async function backupReceipts(c: StepContext, from: number, orderCurrencies: ReadonlyMap<number, string>): Promise<void> {
   let seen = 0;
-  for await (const raw of scanReceipts(c.api, from, c.asOf.end)) {
+  await deliverEach(c.delivery, scanReceipts(c.api, from, c.asOf.end), (raw) => {
     const entry = c.parseOrSkip('receipts', raw, parseReceiptEntry);
-    if (!entry || entry.issuedAt > c.asOf.end) continue;
+    if (!entry || entry.issuedAt > c.asOf.end) return null;
     seen++;
     const doc = {
       kind: 'receipts' as const,
@@ -29,10 +28,9 @@ export async function backupReceipts(c: StepContext, from: number, orderCurrenci
       extension: 'pdf',
       contentType: 'application/pdf',
     };
-    await deliver(c.delivery, doc, async () =>
-      renderReceiptPdf(await completeReceipt(c, entry, orderCurrencies), { language: c.config.documents.language, timeZone: c.config.timeZone }),
-    );
-  }
+    const options = { language: c.config.documents.language, timeZone: c.config.timeZone };
+    return { doc, produce: async () => c.renderer.renderReceipt(await completeReceipt(c, entry, orderCurrencies), options) };
+  });
   c.logger.info(`receipts: ${seen} in scope`);
 }
 

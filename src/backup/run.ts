@@ -6,6 +6,7 @@ import type { Clock } from '../lib/clock.js';
 import { ExitCode, SourceError, errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Ledger } from '../ledger/ledger.js';
+import { createDocumentRenderer, type DocumentRenderer } from '../render/pool.js';
 import type { BaseLinkerTransport } from '../sources/baselinker/transport.js';
 import type { AsOf } from './asOf.js';
 import type { DeliveryContext } from './deliver.js';
@@ -41,6 +42,8 @@ export interface RunReport {
 export interface StepContext extends RunDeps {
   asOf: AsOf;
   delivery: DeliveryContext;
+  /** Renders PDFs, on worker threads once a run has many; closed when the run ends. */
+  renderer: DocumentRenderer;
   spoolDir: string;
   parseOrSkip<T>(kind: DocumentKind, raw: unknown, parse: (raw: unknown) => T): T | null;
 }
@@ -61,6 +64,7 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
     asOf,
     spoolDir: path.join(config.dataDir, 'spool'),
     delivery: { ledger, destinations: deps.destinations, logger, tally, runId, dryRun },
+    renderer: createDocumentRenderer(),
     parseOrSkip(kind, raw, parse) {
       try {
         return parse(raw);
@@ -92,6 +96,8 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
       ledger.finishRun(runId, { outcome: 'failed', exitCode: exitCodeOf(error), message: errorMessage(error), stats: stats(deps, tally) }, deps.clock.now());
     }
     throw error;
+  } finally {
+    await context.renderer.close();
   }
 
   const exitCode = tally.failures > 0 ? ExitCode.partial : ExitCode.ok;

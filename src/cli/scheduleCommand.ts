@@ -3,7 +3,7 @@ import cron from 'node-cron';
 import { loadConfig } from '../config/config.js';
 import { ExitCode } from '../lib/errors.js';
 import { flushLogger } from '../lib/logger.js';
-import { dailyCronExpression, nextNightlyRun } from '../schedule/nightly.js';
+import { createNightlyTick, dailyCronExpression, nextNightlyRun } from '../schedule/nightly.js';
 import { setupLogger } from './setup.js';
 
 /**
@@ -15,29 +15,24 @@ export async function scheduleCommand(entry: string): Promise<ExitCode> {
   const config = loadConfig();
   const logger = setupLogger(config, true);
   const { time, timeZone } = config.schedule;
+  const next = () => nextNightlyRun(time, timeZone, Date.now()).toISOString();
   let running = false;
-
-  const task = cron.schedule(
-    dailyCronExpression(time),
+  const tick = createNightlyTick(
     async () => {
-      if (running) {
-        logger.warn('the previous backup is still running; skipping this night');
-        return;
-      }
       running = true;
       try {
-        const code = await runChild(entry);
-        logger.info(`nightly backup finished with exit code ${code}`);
+        return await runChild(entry);
       } finally {
         running = false;
-        logger.info(`next run at ${nextNightlyRun(time, timeZone, Date.now()).toISOString()}`);
       }
     },
-    { timezone: timeZone, noOverlap: true, name: 'nightly-backup' },
+    {
+      skipped: () => logger.warn('the previous backup is still running; not starting another'),
+      finished: (code) => logger.info(`nightly backup finished with exit code ${code}; next run at ${next()}`),
+    },
   );
-  logger.info(`scheduler started: nightly at ${time} ${timeZone}; next run at ${nextNightlyRun(time, timeZone, Date.now()).toISOString()}`);
-
-  await new Promise<void>((resolve) => {
+  const task = cron.schedule(dailyCronExpression(time), tick, { timezone: timeZone, noOverlap: true, name: 'nightly-backup' });
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info(`${signal} received: scheduler stopping${running ? ' (the running backup is crash-safe and resumes next time)' : ''}`);
       void task.stop();
@@ -46,6 +41,8 @@ export async function scheduleCommand(entry: string): Promise<ExitCode> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  logger.info(`scheduler started: nightly at ${time} ${timeZone}; next run at ${next()}`);
+  await stopped;
   await flushLogger(logger);
   return ExitCode.ok;
 }

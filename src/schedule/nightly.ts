@@ -12,5 +12,25 @@ export function nextNightlyRun(time: string, timeZone: string, nowMs: number): D
   const [hours, minutes] = time.split(':').map(Number) as [number, number];
   const now = new TZDate(nowMs, timeZone);
   const today = new TZDate(now.getFullYear(), now.getMonth(), now.getDate(), hours, minutes, 0, timeZone);
-  return today.getTime() > nowMs ? today : addDays(today, 1);
+  return new Date((today.getTime() > nowMs ? today : addDays(today, 1)).getTime());
+}
+
+/**
+ * The nightly tick: starts a run unless the previous one is still going, which it reports instead. Whatever a run
+ * returns or throws, the next night may start.
+ */
+export function createNightlyTick(run: () => Promise<number>, report: { skipped(): void; finished(code: number): void }): () => Promise<void> {
+  let running = false;
+  return async () => {
+    if (running) {
+      report.skipped();
+      return;
+    }
+    running = true;
+    try {
+      report.finished(await run());
+    } finally {
+      running = false;
+    }
+  };
 }

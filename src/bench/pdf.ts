@@ -1,0 +1,94 @@
+// Invoice rendering speed and memory: our renderer with its embedded Unicode font against the same layout drawn
+// with pdf-lib's standard Helvetica (the yardstick: identical page, only the font differs), then the worker pool
+// on every core, then peak memory for a small and a large batch, each in a fresh process.
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { dejaVuPrograms } from '../render/fonts.js';
+import { renderInvoicePdf } from '../render/invoicePdf.js';
+import { createRenderPool } from '../render/pool.js';
+import type { BenchRow } from './report.js';
+import { sampleInvoice } from './sampleInvoice.js';
+import { helveticaFonts } from './standardFonts.js';
+
+const OPTIONS = { language: 'pl', timeZone: 'Europe/Warsaw' } as const;
+const WARM_UP = 200;
+/** Alternating rounds, so a busy moment of the machine hits both renderers alike; the median is reported. */
+const ROUNDS = 5;
+const PER_ROUND = 400;
+const POOL_BATCH = 2000;
+const RSS_BATCHES = [1000, 5000];
+
+export async function pdfBench(): Promise<BenchRow[]> {
+  const parseStart = performance.now();
+  dejaVuPrograms();
+  const parseMs = performance.now() - parseStart;
+
+  const ours = (i: number) => renderInvoicePdf(sampleInvoice(i), OPTIONS);
+  const standard = (i: number) => renderInvoicePdf(sampleInvoice(i), OPTIONS, helveticaFonts);
+  await sequentialRate(ours, WARM_UP);
+  await sequentialRate(standard, WARM_UP);
+  const oursRates: number[] = [];
+  const standardRates: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    oursRates.push(await sequentialRate(ours, PER_ROUND));
+    standardRates.push(await sequentialRate(standard, PER_ROUND));
+  }
+  const oursRate = median(oursRates);
+  const standardRate = median(standardRates);
+  const [ourSize, standardSize] = [(await ours(0)).byteLength, (await standard(0)).byteLength];
+
+  const threads = availableParallelism();
+  const pool = await poolFigures(threads);
+  const rss = RSS_BATCHES.map((count) => ({ count, mb: peakRssMb(count) }));
+
+  return [
+    { what: 'our renderer, DejaVu Sans subset embedded, 1 thread', figure: `${oursRate.toFixed(0)} invoices/s`, note: `${kb(ourSize)} per PDF` },
+    { what: 'same page with pdf-lib Helvetica (standard font), 1 thread', figure: `${standardRate.toFixed(0)} invoices/s`, note: `${kb(standardSize)} per PDF` },
+    { what: 'ratio, ours / standard font', figure: `${(oursRate / standardRate).toFixed(2)}×`, note: 'target ≥ 0.50×' },
+    { what: `worker pool, ${threads} threads, ${POOL_BATCH} invoices`, figure: `${pool.rate.toFixed(0)} invoices/s`, note: `${(pool.rate / oursRate).toFixed(2)}× one thread` },
+    { what: 'start-up of one render thread (fonts parsed)', figure: `${pool.startupMs.toFixed(0)} ms`, note: `fonts parsed on the main thread: ${parseMs.toFixed(0)} ms` },
+    ...rss.map(({ count, mb }) => ({ what: `peak RSS, ${count} invoices through the run's renderer`, figure: `${mb.toFixed(0)} MB` })),
+  ];
+}
+
+async function sequentialRate(render: (i: number) => Promise<Uint8Array>, count: number): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < count; i++) await render(i);
+  return count / ((performance.now() - start) / 1000);
+}
+
+/** A batch through the pool kept full, as a backup run keeps it; start-up is timed apart from the batch. */
+async function poolFigures(threads: number): Promise<{ rate: number; startupMs: number }> {
+  const startup = performance.now();
+  const pool = createRenderPool({ threads });
+  try {
+    await Promise.all(Array.from({ length: threads }, (_, i) => pool.renderInvoice(sampleInvoice(i), OPTIONS)));
+    const startupMs = performance.now() - startup;
+    const start = performance.now();
+    let next = 0;
+    const lane = async () => {
+      while (next < POOL_BATCH) await pool.renderInvoice(sampleInvoice(next++), OPTIONS);
+    };
+    await Promise.all(Array.from({ length: threads * 2 }, lane));
+    return { rate: POOL_BATCH / ((performance.now() - start) / 1000), startupMs };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Peak RSS is a per-process high-water mark, so each batch runs in a process of its own. */
+function peakRssMb(count: number): number {
+  const probe = fileURLToPath(new URL('./rssProbe.js', import.meta.url));
+  const output = execFileSync(process.execPath, [probe, String(count)], { encoding: 'utf8' });
+  return (JSON.parse(output) as { peakRssKb: number }).peakRssKb / 1024;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}

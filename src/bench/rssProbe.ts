@@ -1,0 +1,19 @@
+// Child process of the PDF benchmark: renders N invoices the way a backup run does (the run's renderer, which
+// moves to worker threads past the first few, with DELIVERIES_IN_FLIGHT documents at once), keeps nothing but a
+// byte count, and prints the process's peak RSS, worker threads included.
+import { DELIVERIES_IN_FLIGHT } from '../backup/deliver.js';
+import { createDocumentRenderer } from '../render/pool.js';
+import { sampleInvoice } from './sampleInvoice.js';
+
+const count = Number(process.argv[2]);
+if (!Number.isInteger(count) || count <= 0) throw new Error('usage: rssProbe.js <number of invoices>');
+
+const renderer = createDocumentRenderer();
+let bytes = 0;
+let next = 0;
+const lane = async () => {
+  while (next < count) bytes += (await renderer.renderInvoice(sampleInvoice(next++), { language: 'pl', timeZone: 'Europe/Warsaw' })).byteLength;
+};
+await Promise.all(Array.from({ length: DELIVERIES_IN_FLIGHT }, lane));
+await renderer.close();
+process.stdout.write(JSON.stringify({ count, bytes, peakRssKb: process.resourceUsage().maxRSS }));
