@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import type { DocumentKind } from '../domain/documents.js';
 import type { Destination } from '../destinations/destination.js';
 import type { Clock } from '../lib/clock.js';
-import { ExitCode, SourceError, errorMessage } from '../lib/errors.js';
+import { BackupError, ExitCode, SourceError, UnauthorisedError, errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { createDocumentRenderer, type DocumentRenderer } from '../render/pool.js';
@@ -82,6 +82,8 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
   });
   let orderCurrencies = new Map<number, string>();
   try {
+    await checkDestinations(deps, tally);
+    if (tally.stoppedDestinations.size === deps.destinations.length) throw [...tally.stoppedDestinations.values()][0];
     for (const kind of ORDER_OF_STEPS.filter((k) => request.kinds.includes(k))) {
       if (kind === 'orders') orderCurrencies = await backupOrders(context);
       else {
@@ -100,17 +102,34 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
     await context.renderer.close();
   }
 
-  const exitCode = tally.failures > 0 ? ExitCode.partial : ExitCode.ok;
+  const stopped = [...tally.stoppedDestinations.values()];
+  const signedOut = stopped.find((e) => e instanceof UnauthorisedError);
+  const exitCode = signedOut ? ExitCode.unauthorised : tally.failures > 0 || stopped.length > 0 ? ExitCode.partial : ExitCode.ok;
   const message =
     exitCode === ExitCode.ok
       ? dryRun
         ? `dry run: ${tally.planned.length} files would be stored`
         : `stored ${tally.stored.invoices} invoices, ${tally.stored.receipts} receipts, ${tally.stored.orders} orders files`
-      : `${tally.failures} documents not stored; the next run retries them`;
+      : signedOut
+        ? `${signedOut.message} (${tally.failures} documents not stored there)`
+        : `${tally.failures} documents not stored; the next run retries them`;
   if (!dryRun) {
     ledger.finishRun(runId, { outcome: exitCode === ExitCode.ok ? 'ok' : 'partial', exitCode, message, stats: stats(deps, tally) }, deps.clock.now());
   }
   return { exitCode, message, tally, cutoff };
+}
+
+/** Destinations that cannot be written (signed out, revoked) are set aside before anything is read. */
+async function checkDestinations(deps: RunDeps, tally: Tally): Promise<void> {
+  for (const destination of deps.destinations) {
+    try {
+      await destination.check?.();
+    } catch (error) {
+      if (!(error instanceof BackupError)) throw error;
+      tally.stoppedDestinations.set(destination.id, error);
+      deps.logger.error(`${destination.id}: ${error.message}`);
+    }
+  }
 }
 
 function exitCodeOf(error: unknown): number {

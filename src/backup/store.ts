@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { DocumentKind } from '../domain/documents.js';
 import { NameTakenError, type Body, type Destination } from '../destinations/destination.js';
 import type { Ledger } from '../ledger/ledger.js';
+import { crashPoint } from '../lib/crashPoint.js';
 import { candidateNames, folderKey } from './naming.js';
 
 /** One version of one document, as the ledger knows it. */
@@ -51,6 +52,9 @@ export async function storeVersion(
   let row = ledger.findByHash(destination.id, doc.kind, doc.sourceId, doc.hash);
   if (row?.status === 'stored') return 'already stored';
   if (!row) {
+    // The token first: between choosing a free name and reserving it nothing may wait, or a document delivered
+    // concurrently could choose the same name.
+    const token = await destination.newToken();
     const version = ledger.latestVersion(destination.id, doc.kind, doc.sourceId) + 1;
     const name = freeNames(ledger, destination, doc, version)[0];
     if (!name) throw new Error(`no free file name for ${doc.kind} ${doc.number} in ${folder}`);
@@ -63,17 +67,20 @@ export async function storeVersion(
       number: doc.number,
       folder,
       name,
-      token: await destination.newToken(),
+      token,
       issued_at: doc.issuedAt,
       run_id: runId,
     });
+    crashPoint('after-reserve');
   }
 
   const bytes = await body();
+  crashPoint('after-render');
   let name = row.name;
   for (;;) {
     try {
       const stored = await destination.put({ folder: doc.folder, name, contentType: doc.contentType, body: bytes, token: row.token });
+      crashPoint('after-upload');
       ledger.markStored(row.id, { location: stored.location, size: stored.size, sha256: await sha256Of(bytes), runId });
       return 'stored';
     } catch (error) {

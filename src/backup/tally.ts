@@ -1,4 +1,5 @@
 import type { DocumentKind } from '../domain/documents.js';
+import type { BackupError } from '../lib/errors.js';
 
 /** What a run did, kind by kind: the figures `backup status` shows and the exit code is decided from. */
 export class Tally {
@@ -6,7 +7,7 @@ export class Tally {
   readonly failed: Record<DocumentKind, number> = { orders: 0, invoices: 0, receipts: 0 };
   readonly planned: { destination: string; path: string }[] = [];
   /** Destinations that refused for good (quota, permissions): nothing more is sent to them in this run. */
-  readonly stoppedDestinations = new Map<string, string>();
+  readonly stoppedDestinations = new Map<string, BackupError>();
 
   get failures(): number {
     return this.failed.orders + this.failed.invoices + this.failed.receipts;

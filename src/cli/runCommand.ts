@@ -2,6 +2,7 @@ import { resolveAsOf } from '../backup/asOf.js';
 import { runBackup } from '../backup/run.js';
 import { DOCUMENT_KINDS, type DocumentKind } from '../domain/documents.js';
 import { createDestinations } from '../destinations/create.js';
+import { assertDestinationsBelongToLedger } from '../ledger/expected.js';
 import { Ledger } from '../ledger/ledger.js';
 import { systemClock } from '../lib/clock.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
@@ -27,10 +28,11 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
   let ledger: Ledger | null = null;
   try {
     const api = createTransport(config, logger);
-    const destinations = createDestinations(config);
     lock = dryRun ? null : acquireRunLock(config.dataDir);
     // A dry run writes nothing, not even a new ledger: without one it plans against an empty, in-memory ledger.
     ledger = dryRun && !ledgerExists(config) ? Ledger.openInMemory() : Ledger.open(config.dataDir);
+    const destinations = createDestinations({ config, ledger, clock: systemClock, logger });
+    await assertDestinationsBelongToLedger(ledger.recentRuns(1).length > 0, destinations, config.dataDir);
     if (!dryRun) ledger.closeInterruptedRuns();
     const report = await runBackup({ config, ledger, destinations, api, clock: systemClock, logger }, { asOf, kinds, dryRun });
     if (dryRun) {

@@ -5,7 +5,7 @@ import { UsageError, errorMessage } from '../lib/errors.js';
 import { registerSecret } from '../lib/secrets.js';
 import { CONFIG_KEYS, type KeySpec } from './keys.js';
 
-export type DestinationSpec = { type: 'local'; path: string } | { type: 'gdrive' };
+export type DestinationSpec = { type: 'local'; path: string } | { type: 'gdrive'; parentFolderId?: string };
 
 export interface Config {
   baselinker: { token: string | null; apiUrl: string; requestsPerMinute: number; timeoutSeconds: number };
@@ -20,6 +20,17 @@ export interface Config {
   invoices: { pdf: 'render' | 'baselinker' };
   schedule: { time: string; timeZone: string };
   log: { level: string };
+  gdrive: {
+    parentFolderId: string | null;
+    writesPerSecond: number;
+    clientId: string | null;
+    clientSecret: string | null;
+    refreshToken: string | null;
+    apiRootUrl: string;
+    tokenUrl: string;
+    revokeUrl: string;
+    authUrl: string;
+  };
   /** The file the settings came from, if any. */
   source: string | null;
 }
@@ -54,6 +65,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   config.schedule.timeZone ??= config.timeZone;
   config.source = file ? source : null;
   registerSecret(config.baselinker.token);
+  registerSecret(config.gdrive.clientSecret);
+  registerSecret(config.gdrive.refreshToken);
   return config;
 }
 

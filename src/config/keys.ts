@@ -30,6 +30,14 @@ const integer =
     return n;
   };
 
+const number =
+  (min: number, max: number): Parse =>
+  (raw) => {
+    const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max) throw new Error(`must be a number from ${min} to ${max}`);
+    return n;
+  };
+
 const oneOf =
   (...values: string[]): Parse =>
   (raw) => {
@@ -92,8 +100,9 @@ const backfillFrom: Parse = (raw) => {
 const destination: Parse = (raw) => {
   const value = text(raw) as string;
   if (value === 'gdrive') return { type: 'gdrive' };
+  if (value.startsWith('gdrive:') && value.length > 'gdrive:'.length) return { type: 'gdrive', parentFolderId: value.slice('gdrive:'.length) };
   if (value.startsWith('local:') && value.length > 'local:'.length) return { type: 'local', path: value.slice('local:'.length) };
-  throw new Error('must be "local:<folder>" or "gdrive"');
+  throw new Error('must be "local:<folder>", "gdrive" or "gdrive:<parent folder id>"');
 };
 
 export const CONFIG_KEYS: readonly KeySpec[] = [
@@ -102,7 +111,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'baselinker.requestsPerMinute', env: 'BASELINKER_REQUESTS_PER_MINUTE', default: 60, parse: integer(0, 100), doc: "This tool's share of the token's 100 requests/minute, which the shop's other integrations also use. 0 turns pacing off: for the emulator only." },
   { path: 'baselinker.timeoutSeconds', env: 'BASELINKER_TIMEOUT_SECONDS', default: 60, parse: integer(1, 600), doc: 'Timeout of one request.' },
   { path: 'dataDir', env: 'BACKUP_DATA_DIR', default: './data', parse: text, doc: 'Ledger, credentials, lock and log file.' },
-  { path: 'destinations', env: 'BACKUP_DESTINATION', parse: list(destination), doc: 'Where to store: "local:<folder>", or a list (comma-separated in the environment).' },
+  { path: 'destinations', env: 'BACKUP_DESTINATION', parse: list(destination), doc: 'Where to store: "local:<folder>", "gdrive", or a list (comma-separated in the environment).' },
   { path: 'timeZone', env: 'BACKUP_TIMEZONE', default: 'Europe/Warsaw', parse: timeZone, doc: "The account's time zone: days, months and file names follow it." },
   { path: 'rootFolder', env: 'BACKUP_ROOT_FOLDER', default: 'BaseLinker Backup', parse: text, doc: 'Name of the top folder at each destination.' },
   { path: 'kinds', env: 'BACKUP_KINDS', default: [...DOCUMENT_KINDS], parse: list(oneOf(...DOCUMENT_KINDS)), doc: 'Which kinds to back up.' },
@@ -115,5 +124,14 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'invoices.pdf', env: 'BACKUP_INVOICES_PDF', default: 'render', parse: oneOf('render', 'baselinker'), doc: '"render": our own PDF; "baselinker": BaseLinker\'s official PDF (one extra request per invoice), rendered if that fails.' },
   { path: 'schedule.time', env: 'BACKUP_SCHEDULE_TIME', default: '02:00', parse: clockTime, doc: 'When `backup schedule` runs each night.' },
   { path: 'schedule.timeZone', env: 'BACKUP_SCHEDULE_TIMEZONE', default: null, parse: timeZone, doc: 'Time zone of schedule.time (default: timeZone).' },
+  { path: 'gdrive.parentFolderId', env: 'GDRIVE_PARENT_FOLDER_ID', default: null, parse: text, doc: 'Drive folder (or shared drive) id to create the top folder in; default: My Drive.' },
+  { path: 'gdrive.writesPerSecond', env: 'GDRIVE_WRITES_PER_SECOND', default: 3, parse: number(0, 10), doc: 'Sustained Drive writes per second (0 = unpaced).' },
+  { path: 'gdrive.clientId', env: 'GOOGLE_CLIENT_ID', default: null, parse: text, doc: 'OAuth client id (Google Cloud console, "Desktop app" type).' },
+  { path: 'gdrive.clientSecret', env: 'GOOGLE_CLIENT_SECRET', default: null, parse: text, secret: true, doc: 'OAuth client secret.' },
+  { path: 'gdrive.refreshToken', env: 'GOOGLE_REFRESH_TOKEN', default: null, parse: text, secret: true, doc: 'Headless alternative to `backup auth google`: a refresh token for drive.file.' },
+  { path: 'gdrive.apiRootUrl', env: 'GOOGLE_API_ROOT_URL', default: 'https://www.googleapis.com/', parse: httpUrl, doc: 'Root of every Drive call, uploads included (proxies, the emulator).' },
+  { path: 'gdrive.tokenUrl', env: 'GOOGLE_OAUTH_TOKEN_URL', default: 'https://oauth2.googleapis.com/token', parse: httpUrl, doc: 'OAuth token endpoint.' },
+  { path: 'gdrive.revokeUrl', env: 'GOOGLE_OAUTH_REVOKE_URL', default: 'https://oauth2.googleapis.com/revoke', parse: httpUrl, doc: 'OAuth revoke endpoint.' },
+  { path: 'gdrive.authUrl', env: 'GOOGLE_OAUTH_AUTH_URL', default: 'https://accounts.google.com/o/oauth2/v2/auth', parse: httpUrl, doc: 'OAuth consent page.' },
   { path: 'log.level', env: 'BACKUP_LOG_LEVEL', default: 'info', parse: oneOf('error', 'warn', 'info', 'debug'), doc: 'Log detail.' },
 ];

@@ -38,8 +38,15 @@ export interface Destination {
    * held by a file that was not stored under this token, throws NameTakenError and leaves that file alone.
    */
   put(request: PutRequest): Promise<StoredFile>;
+  /** Confirms, before a run reads anything, that the destination can be written (signed in, not revoked). */
+  check?(): Promise<void>;
   /** Files directly inside a folder (for verification); empty when the folder does not exist. */
   list(folder: readonly string[]): Promise<ListedFile[]>;
+  /**
+   * Whether this destination already holds files this program stored (with any ledger). A ledger that has never
+   * recorded a run refuses to start over such a destination: it would store every document again.
+   */
+  holdsBackup?(): Promise<boolean>;
   close?(): Promise<void>;
 }
 
@@ -52,4 +59,13 @@ export class NameTakenError extends Error {
 
 export function bodySize(body: Body): number {
   return body instanceof Uint8Array ? body.byteLength : body.size;
+}
+
+/**
+ * One rule for every destination: a folder or file name is a single, non-empty path segment. Our naming never
+ * makes anything else; this is the last guard that nothing lands outside the destination's root.
+ */
+export function assertSafeName(name: string): string {
+  if (!name || name === '.' || name === '..' || /[/\\\0]/.test(name)) throw new Error(`unsafe file name ${JSON.stringify(name)}`);
+  return name;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { BackupError, ExitCode, errorMessage } from '../lib/errors.js';
+import { assertLedgerNotLost, markLedgerCreated } from './expected.js';
 import { MIGRATIONS } from './migrations.js';
 
 export const LEDGER_FILE = 'ledger.sqlite';
@@ -66,7 +67,10 @@ export class Ledger {
     } catch (error) {
       throw new LedgerError(`cannot create the data dir ${dataDir}: ${errorMessage(error)}`);
     }
-    return Ledger.openFile(file, now);
+    assertLedgerNotLost(dataDir, file);
+    const ledger = Ledger.openFile(file, now);
+    markLedgerCreated(dataDir, file);
+    return ledger;
   }
 
   /** An empty ledger that lives and dies with the process: what a dry run plans against when none exists yet. */
@@ -187,6 +191,34 @@ export class Ledger {
 
   ensureDestination(id: string, now = Date.now()): void {
     this.db.prepare('INSERT INTO destinations (id, added_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING').run(id, now);
+  }
+
+  /** Marks a destination revoked (a time) or active again (null). */
+  setRevoked(id: string, revokedAt: number | null, now = Date.now()): void {
+    this.ensureDestination(id, now);
+    this.db.prepare('UPDATE destinations SET revoked_at = ? WHERE id = ?').run(revokedAt, id);
+  }
+
+  revokedAt(id: string): number | null {
+    const row = this.db.prepare('SELECT revoked_at FROM destinations WHERE id = ?').get(id) as { revoked_at: number | null } | undefined;
+    return row?.revoked_at ?? null;
+  }
+
+  folder(destination: string, folderPath: string): { folderId: string; confirmed: boolean } | null {
+    const row = this.db.prepare('SELECT folder_id, confirmed FROM folders WHERE destination = ? AND path = ?').get(destination, folderPath) as
+      | { folder_id: string; confirmed: number }
+      | undefined;
+    return row ? { folderId: row.folder_id, confirmed: row.confirmed === 1 } : null;
+  }
+
+  /** Records a folder id: unconfirmed before the folder is created, confirmed once it exists. */
+  saveFolder(destination: string, folderPath: string, folderId: string, confirmed: boolean): void {
+    this.db
+      .prepare(
+        `INSERT INTO folders (destination, path, folder_id, confirmed) VALUES (?, ?, ?, ?)
+         ON CONFLICT (destination, path) DO UPDATE SET folder_id = excluded.folder_id, confirmed = excluded.confirmed`,
+      )
+      .run(destination, folderPath, folderId, confirmed ? 1 : 0);
   }
 
   destinationRows(): { id: string; added_at: number; revoked_at: number | null }[] {

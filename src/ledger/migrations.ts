@@ -55,4 +55,9 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (destination, path)
   );
   `,
+  // Drive folders get a pre-generated id that is recorded before the folder is created, so a retry or a re-run
+  // after a crash creates it with the same id (Drive answers 409) instead of a second folder of the same name.
+  `
+  ALTER TABLE folders ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 1;
+  `,
 ];

@@ -40,7 +40,7 @@ describe('configuration', () => {
     [{ ...base, BACKUP_TIMEZONE: 'Mars/Olympus' }, /BACKUP_TIMEZONE .* IANA time zone/],
     [{ ...base, BACKUP_KINDS: 'orders,faktury' }, /BACKUP_KINDS .* must be one of/],
     [{ ...base, BACKUP_BACKFILL_FROM: '2026-02-30' }, /backfillFrom.* date YYYY-MM-DD or "all"/],
-    [{ BACKUP_DESTINATION: 'ftp://x' }, /BACKUP_DESTINATION .* "local:<folder>" or "gdrive"/],
+    [{ BACKUP_DESTINATION: 'ftp://x' }, /BACKUP_DESTINATION .* "local:<folder>", "gdrive" or "gdrive:<parent folder id>"/],
     [{}, /no destination configured/],
   ])('names the bad key: %j', (env, message) => {
     expect(() => loadConfig(env, tempDir())).toThrow(message);

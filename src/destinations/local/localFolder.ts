@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { NameTakenError, type Body, type Destination, type ListedFile, type PutRequest, type StoredFile } from '../destination.js';
+import { crashPoint } from '../../lib/crashPoint.js';
+import { assertSafeName, NameTakenError, type Body, type Destination, type ListedFile, type PutRequest, type StoredFile } from '../destination.js';
 
 // Our own bookkeeping beside the backup tree: temp files being written, and one marker per token recording where
 // that token's file was put. Nothing in here is a document.
@@ -36,9 +37,9 @@ export function localFolderDestination(root: string): Destination {
     async put(request: PutRequest): Promise<StoredFile> {
       await prepare();
       const dir = resolveInside(rootDir, request.folder);
-      const finalPath = path.join(dir, checkedName(request.name));
+      const finalPath = path.join(dir, assertSafeName(request.name));
       const relative = path.relative(rootDir, finalPath);
-      const marker = path.join(tokenDir, checkedName(request.token));
+      const marker = path.join(tokenDir, assertSafeName(request.token));
 
       const existing = await statOrNull(finalPath);
       if (existing) {
@@ -77,28 +78,42 @@ export function localFolderDestination(root: string): Destination {
       const files = entries.filter((e) => e.isFile());
       return Promise.all(files.map(async (e) => ({ name: e.name, size: (await fsp.stat(path.join(dir, e.name))).size })));
     },
+
+    async holdsBackup() {
+      try {
+        return (await fsp.readdir(tokenDir)).length > 0;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw error;
+      }
+    },
   };
 }
 
 /** Folder names come from our own naming, but a path must never climb out of the root, whatever they hold. */
 function resolveInside(root: string, folder: readonly string[]): string {
-  const dir = path.join(root, ...folder.map(checkedName));
+  const dir = path.join(root, ...folder.map(assertSafeName));
   if (dir !== root && !dir.startsWith(root + path.sep)) throw new Error(`refusing to write outside ${root}`);
   return dir;
-}
-
-function checkedName(name: string): string {
-  if (!name || name === '.' || name === '..' || /[/\\\0]/.test(name)) throw new Error(`unsafe file name ${JSON.stringify(name)}`);
-  return name;
 }
 
 async function writeDurably(file: string, body: Body): Promise<void> {
   const handle = await fsp.open(file, 'wx', 0o644);
   try {
+    // writeFile, not write: write() may store fewer bytes than it was given (a nearly full disk) and say so only in
+    // its return value; writeFile carries on or throws.
     if (body instanceof Uint8Array) {
-      await handle.writeFile(body);
+      const half = body.byteLength >> 1;
+      await handle.writeFile(body.subarray(0, half));
+      crashPoint('mid-write');
+      await handle.writeFile(body.subarray(half));
     } else {
-      for await (const chunk of fs.createReadStream(body.path)) await handle.write(chunk as Buffer);
+      let first = true;
+      for await (const chunk of fs.createReadStream(body.path)) {
+        await handle.writeFile(chunk as Buffer);
+        if (first) crashPoint('mid-write');
+        first = false;
+      }
     }
     await handle.sync();
   } finally {

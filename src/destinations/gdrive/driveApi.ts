@@ -1,0 +1,95 @@
+import { drive, type drive_v3 } from '@googleapis/drive';
+import { withBackoff } from '../../lib/backoff.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
+import { createPacer, type Pacer } from '../../lib/pacer.js';
+import { judge } from './errors.js';
+import type { OAuthClient } from './oauth.js';
+
+export interface DriveApiOptions {
+  auth: OAuthClient;
+  /** Root of every call. Passed per call, because the client sends uploads to Google whatever the service's rootUrl. */
+  rootUrl: string;
+  writesPerSecond: number;
+  clock: Clock;
+  logger: Logger;
+  timeoutMs?: number;
+  attempts?: number;
+}
+
+/** The per-call options every request carries: our root, our timeout, and none of the client's own retries. */
+export interface CallOptions {
+  rootUrl: string;
+  timeout: number;
+  retry: false;
+}
+
+/**
+ * The one door to Drive. Every call goes through `read` or `write`: the right root URL, a timeout, writes paced to
+ * the account's sustained limit, and a bounded retry with Google's backoff (1 s, 2 s, 4 s … plus jitter, honouring
+ * Retry-After). The client library's own retries are off: they skip POSTs and 403 rate limits and ignore
+ * Retry-After, and two retry loops stacked would multiply.
+ */
+export class DriveApi {
+  readonly files: drive_v3.Resource$Files;
+  readonly about: drive_v3.Resource$About;
+  readonly options: CallOptions;
+  requests = 0;
+  private readonly writes: Pacer;
+
+  constructor(private readonly o: DriveApiOptions) {
+    const client = drive({ version: 'v3', auth: o.auth });
+    this.files = client.files;
+    this.about = client.about;
+    this.options = { rootUrl: o.rootUrl.endsWith('/') ? o.rootUrl : `${o.rootUrl}/`, timeout: o.timeoutMs ?? 120_000, retry: false };
+    this.writes = createPacer(o.writesPerSecond * 60, o.clock);
+  }
+
+  get auth(): OAuthClient {
+    return this.o.auth;
+  }
+
+  read<T>(what: string, call: (options: CallOptions) => Promise<T>): Promise<T> {
+    return this.withRetry(what, call, false);
+  }
+
+  write<T>(what: string, call: (options: CallOptions) => Promise<T>): Promise<T> {
+    return this.withRetry(what, call, true);
+  }
+
+  private withRetry<T>(what: string, call: (options: CallOptions) => Promise<T>, isWrite: boolean): Promise<T> {
+    let fatal: Error | null = null;
+    return withBackoff(
+      async () => {
+        if (isWrite) await this.writes.take();
+        this.requests++;
+        return call(this.options);
+      },
+      {
+        attempts: this.o.attempts ?? 8,
+        baseMs: 1000,
+        maxMs: 64_000,
+        clock: this.o.clock,
+        retryDelay: (error) => {
+          const verdict = judge(error);
+          if (!verdict.retry) {
+            fatal = verdict.error;
+            return null;
+          }
+          return verdict.afterMs;
+        },
+        onRetry: (error, attempt, delayMs) => {
+          this.o.logger.warn(`Google Drive ${what}: ${describe(error)}; retry ${attempt} in ${Math.ceil(delayMs / 1000)} s`);
+        },
+      },
+    ).catch((error: unknown) => {
+      throw fatal ?? new Error(`Google Drive ${what} kept failing: ${describe(error)}`);
+    });
+  }
+}
+
+export function describe(error: unknown): string {
+  const e = error as { response?: { status?: number; data?: { error?: { message?: string } } }; code?: string; message?: string };
+  if (e?.response?.status) return `HTTP ${e.response.status}${e.response.data?.error?.message ? ` ${e.response.data.error.message}` : ''}`;
+  return e?.code ? `network error ${e.code}` : (e?.message ?? String(error));
+}

@@ -1,0 +1,123 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { auth } from '@googleapis/drive';
+import { googleDriveDestination } from '../../src/destinations/gdrive/googleDrive.js';
+import type { FolderIdStore } from '../../src/destinations/gdrive/folders.js';
+import { startDriveEmulator, type DriveEmulator, type DriveEmulatorOptions } from '../../src/emulators/drive/server.js';
+import { systemClock } from '../../src/lib/clock.js';
+import { DestinationFullError } from '../../src/lib/errors.js';
+import { silentLogger } from '../../src/lib/logger.js';
+import { fakeClock } from '../helpers/fakeClock.js';
+import { destinationConformance } from './conformance.js';
+
+const running: DriveEmulator[] = [];
+afterEach(async () => {
+  while (running.length) await running.pop()!.close();
+});
+
+function memoryFolders(): FolderIdStore & { rows: Map<string, { folderId: string; confirmed: boolean }> } {
+  const rows = new Map<string, { folderId: string; confirmed: boolean }>();
+  return { rows, get: (p) => rows.get(p) ?? null, save: (p, folderId, confirmed) => void rows.set(p, { folderId, confirmed }) };
+}
+
+async function setup(options: DriveEmulatorOptions = {}, folders = memoryFolders(), clock = systemClock) {
+  const emu = await startDriveEmulator(options);
+  running.push(emu);
+  const client = new auth.OAuth2({ clientId: emu.clientId, clientSecret: emu.clientSecret, endpoints: { oauth2TokenUrl: emu.tokenUrl, oauth2RevokeUrl: emu.revokeUrl } });
+  client.setCredentials({ refresh_token: emu.issueRefreshToken() });
+  const destination = googleDriveDestination({ auth: client, rootUrl: emu.rootUrl, parentFolderId: null, writesPerSecond: 0, folders, clock, logger: silentLogger });
+  return { emu, destination, folders };
+}
+
+const filesOnly = (emu: DriveEmulator) => emu.tree().filter((p) => !p.endsWith('/'));
+const FOLDER = ['BaseLinker Backup', '2026', '11', 'Invoices'];
+const pdf = (text: string) => new Uint8Array(Buffer.from(`%PDF-1.7 ${text}`));
+
+describe('Google Drive destination', () => {
+  destinationConformance(async () => {
+    const { emu, destination } = await setup();
+    return {
+      destination,
+      read: async (folder, name) => {
+        const path = [...folder, name].join('/');
+        const found = emu.files.filter((f) => f.path === path && !f.trashed);
+        if (found.length > 1) throw new Error(`${found.length} copies of ${path}`);
+        return found[0]?.content ? Buffer.from(found[0].content) : null;
+      },
+      allFiles: async () => filesOnly(emu),
+    };
+  });
+
+  it('costs one request per new document in the normal path', async () => {
+    const { emu, destination } = await setup();
+    const put = async (name: string) => destination.put({ folder: FOLDER, name, contentType: 'application/pdf', body: pdf(name), token: await destination.newToken() });
+    await put('first.pdf');
+    const before = emu.requests.length;
+    for (let i = 0; i < 20; i++) await put(`doc-${i}.pdf`);
+    expect(emu.requests.length - before).toBe(20);
+    expect(emu.requests.slice(before).every((r) => r.path.startsWith('/upload/drive/v3/files') && r.uploadType === 'multipart')).toBe(true);
+  });
+
+  it('never creates a duplicate folder: concurrent puts, a crash after the folder create, and search lag', async () => {
+    const folders = memoryFolders();
+    const { emu, destination } = await setup({ listLagMs: 60_000 }, folders);
+    await Promise.all(['a.pdf', 'b.pdf', 'c.pdf'].map(async (name) => destination.put({ folder: FOLDER, name, contentType: 'application/pdf', body: pdf(name), token: await destination.newToken() })));
+    // A "crash": the ledger kept only the reservation of a new month folder, not its confirmation.
+    const reserved = folders.rows.get('BaseLinker Backup/2026/11')!;
+    folders.rows.set('BaseLinker Backup/2026/11', { ...reserved, confirmed: false });
+    const again = googleDriveDestination({ auth: destination.api.auth, rootUrl: emu.rootUrl, parentFolderId: null, writesPerSecond: 0, folders, clock: systemClock, logger: silentLogger });
+    await again.put({ folder: FOLDER, name: 'd.pdf', contentType: 'application/pdf', body: pdf('d'), token: await again.newToken() });
+    const folderPaths = emu.tree().filter((p) => p.endsWith('/'));
+    expect(folderPaths).toEqual(['BaseLinker Backup/', 'BaseLinker Backup/2026/', 'BaseLinker Backup/2026/11/', 'BaseLinker Backup/2026/11/Invoices/']);
+    expect(filesOnly(emu)).toHaveLength(4);
+  });
+
+  it('adopts folders that exist, choosing the oldest of duplicates and touching none', async () => {
+    const { emu, destination } = await setup();
+    const twins = [1, 2, 3].map(() => emu.seed({ name: 'BaseLinker Backup', mimeType: 'application/vnd.google-apps.folder' }));
+    emu.seed({ name: 'baselinker backup', mimeType: 'application/vnd.google-apps.folder' });
+    const [older] = [...twins].sort((a, b) => a.createdTime.localeCompare(b.createdTime) || (a.id < b.id ? -1 : 1));
+    await destination.put({ folder: ['BaseLinker Backup'], name: 'x.pdf', contentType: 'application/pdf', body: pdf('x'), token: await destination.newToken() });
+    const stored = emu.files.find((f) => f.name === 'x.pdf')!;
+    expect(stored.parents).toEqual([older!.id]);
+    expect(emu.forbiddenCalls).toEqual([]);
+  });
+
+  it('retries 5xx, 429 (honouring Retry-After), 403 rate limits and resets, and stores each file once', async () => {
+    const clock = fakeClock();
+    const { emu, destination } = await setup({}, memoryFolders(), clock);
+    const uploads = { method: 'POST', path: '/upload/drive/v3/files' };
+    emu.injectFault({ kind: 'serverError', status: 503, times: 2, match: uploads });
+    emu.injectFault({ kind: 'tooManyRequests', retryAfterSeconds: 7, times: 1, match: uploads });
+    emu.injectFault({ kind: 'userRateLimitExceeded', times: 1, match: uploads });
+    emu.injectFault({ kind: 'dropResponse', times: 1, match: uploads });
+    const stored = await destination.put({ folder: FOLDER, name: 'flaky.pdf', contentType: 'application/pdf', body: pdf('flaky'), token: await destination.newToken() });
+    expect(filesOnly(emu)).toEqual(['BaseLinker Backup/2026/11/Invoices/flaky.pdf']);
+    expect(stored.size).toBe(pdf('flaky').length);
+    expect(clock.slept).toContain(7000);
+  });
+
+  it('stops with a clear "full" error on storageQuotaExceeded', async () => {
+    const { emu, destination } = await setup();
+    emu.injectFault({ kind: 'storageQuotaExceeded', times: 1, match: { method: 'POST', path: '/upload/drive/v3/files' } });
+    const error = await destination.put({ folder: FOLDER, name: 'big.pdf', contentType: 'application/pdf', body: pdf('x'), token: await destination.newToken() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DestinationFullError);
+    expect((error as Error).message).toMatch(/Google Drive is full/);
+  });
+
+  it('sends a large file in resumable chunks and resumes after a reset mid-chunk', async () => {
+    const { emu, destination } = await setup();
+    const { tempDir } = await import('../helpers/tempDir.js');
+    const fs = await import('node:fs');
+    const spool = `${tempDir()}/orders.csv`;
+    const content = Buffer.alloc(12 * 1024 * 1024 + 123, 'x;ą\n');
+    fs.writeFileSync(spool, content);
+    emu.injectFault({ kind: 'resetMidUpload', afterBytes: 3 * 1024 * 1024, times: 1, match: { method: 'PUT' } });
+    const stored = await destination.put({ folder: ['BaseLinker Backup', '2026', '11', 'Orders'], name: 'orders.csv', contentType: 'text/csv', body: { path: spool, size: content.length }, token: await destination.newToken() });
+    expect(stored.size).toBe(content.length);
+    const file = emu.files.find((f) => f.name === 'orders.csv')!;
+    expect(Buffer.from(file.content!).equals(content)).toBe(true);
+    expect(emu.requests.some((r) => r.uploadType === 'resumable')).toBe(true);
+    expect(emu.requests.filter((r) => r.method === 'PUT' && r.fault)).toHaveLength(1);
+    expect(filesOnly(emu)).toEqual(['BaseLinker Backup/2026/11/Orders/orders.csv']);
+  });
+});
