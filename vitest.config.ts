@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Nothing may leave 127.0.0.1: see test/helpers/networkGuard.mjs.
+    globalSetup: ['test/helpers/networkGuardSetup.ts'],
+    setupFiles: ['test/helpers/networkGuard.mjs'],
   },
 });

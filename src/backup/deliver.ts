@@ -40,11 +40,11 @@ export async function deliver(c: DeliveryContext, doc: DocumentVersion, produce:
         c.logger.info(`stored ${doc.kind} ${doc.number}`, { destination: destination.id, folder: folderKey(doc.folder) });
       }
     } catch (error) {
-      if (error instanceof UnauthorisedError) throw error;
       c.tally.failed[doc.kind]++;
-      if (error instanceof DestinationFullError) {
-        c.tally.stoppedDestinations.set(destination.id, error.message);
-        c.logger.error(`${destination.id} refuses further files: ${error.message}`);
+      // A full, refused or signed-out destination gets nothing more this run; the others carry on.
+      if (error instanceof DestinationFullError || error instanceof UnauthorisedError) {
+        c.tally.stoppedDestinations.set(destination.id, error);
+        c.logger.error(`${destination.id}: ${error.message}`);
       } else {
         c.logger.error(`could not store ${doc.kind} ${doc.number} at ${where}: ${errorMessage(error)}`);
       }

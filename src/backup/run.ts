@@ -83,7 +83,6 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
   let orderCurrencies = new Map<number, string>();
   try {
     await checkDestinations(deps, tally);
-    if (tally.stoppedDestinations.size === deps.destinations.length) throw [...tally.stoppedDestinations.values()][0];
     for (const kind of ORDER_OF_STEPS.filter((k) => request.kinds.includes(k))) {
       if (kind === 'orders') orderCurrencies = await backupOrders(context);
       else {
@@ -119,7 +118,10 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
   return { exitCode, message, tally, cutoff };
 }
 
-/** Destinations that cannot be written (signed out, revoked) are set aside before anything is read. */
+/**
+ * Destinations that cannot be written (signed out, revoked) are set aside before anything is read; when none is
+ * left, the run stops there with the reason.
+ */
 async function checkDestinations(deps: RunDeps, tally: Tally): Promise<void> {
   for (const destination of deps.destinations) {
     try {
@@ -127,9 +129,11 @@ async function checkDestinations(deps: RunDeps, tally: Tally): Promise<void> {
     } catch (error) {
       if (!(error instanceof BackupError)) throw error;
       tally.stoppedDestinations.set(destination.id, error);
-      deps.logger.error(`${destination.id}: ${error.message}`);
     }
   }
+  const stopped = [...tally.stoppedDestinations];
+  if (stopped.length === deps.destinations.length) throw stopped[0]![1];
+  for (const [id, error] of stopped) deps.logger.error(`${id}: ${error.message}`);
 }
 
 function exitCodeOf(error: unknown): number {

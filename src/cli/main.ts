@@ -1,9 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { BackupError, ExitCode, errorMessage } from '../lib/errors.js';
 import { redact } from '../lib/secrets.js';
+import { authCommand } from './authCommand.js';
+import { revokeCommand } from './revokeCommand.js';
 import { runCommand } from './runCommand.js';
 import { scheduleCommand } from './scheduleCommand.js';
 import { statusCommand } from './statusCommand.js';
+import { verifyCommand } from './verifyCommand.js';
 
 /** Commander wiring only. Every command returns an exit code; errors become one line and a code here. */
 export async function main(argv: string[], entry: string): Promise<ExitCode> {
@@ -38,6 +41,30 @@ export async function main(argv: string[], entry: string): Promise<ExitCode> {
     .description('stay in the foreground and run the backup every night (schedule.time, schedule.timeZone)')
     .action(async () => {
       exitCode = await scheduleCommand(entry);
+    });
+
+  program
+    .command('verify')
+    .description('compare the ledger with each destination (presence and size); changes nothing; exit 6 if they disagree')
+    .option('--json', 'machine-readable output')
+    .action(async (options) => {
+      exitCode = await verifyCommand(options);
+    });
+
+  program
+    .command('auth')
+    .argument('<provider>', 'google')
+    .description('sign in to Google Drive (loopback redirect; on a server, paste the redirected address)')
+    .option('--port <port>', 'loopback port for the redirect (default: any free port)')
+    .action(async (provider: string, options) => {
+      exitCode = await authCommand(provider, options);
+    });
+
+  program
+    .command('revoke')
+    .description("revoke Google Drive access and stop the backup there (nothing in Drive is touched)")
+    .action(async () => {
+      exitCode = await revokeCommand();
     });
 
   try {

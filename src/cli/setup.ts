@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type winston from 'winston';
 import type { Config } from '../config/config.js';
+import { assertLedgerNotLost } from '../ledger/expected.js';
 import { LEDGER_FILE } from '../ledger/ledger.js';
 import { systemClock } from '../lib/clock.js';
 import { UsageError } from '../lib/errors.js';
@@ -35,5 +36,8 @@ export function createTransport(config: Config, logger: winston.Logger): BaseLin
 
 /** Opens the ledger for reading only when it exists; a dry run or `status` never creates one. */
 export function ledgerExists(config: Config): boolean {
-  return fs.existsSync(path.join(config.dataDir, LEDGER_FILE));
+  const file = path.join(config.dataDir, LEDGER_FILE);
+  // One that should be there but is not is an error, not "no backup yet": see ledger/expected.ts.
+  assertLedgerNotLost(config.dataDir, file);
+  return fs.existsSync(file);
 }

@@ -22,6 +22,12 @@ export function destinationId(spec: DestinationSpec, config: Config): string {
   return spec.type === 'local' ? `local:${spec.path}` : googleDriveId(spec.parentFolderId ?? config.gdrive.parentFolderId);
 }
 
+/** Every Drive destination the config names (one sign-in serves them all), or the default one. */
+export function googleDriveIds(config: Config): string[] {
+  const ids = config.destinations.filter((d) => d.type === 'gdrive').map((d) => destinationId(d, config));
+  return ids.length > 0 ? [...new Set(ids)] : [googleDriveId(config.gdrive.parentFolderId)];
+}
+
 export function createDestinations(deps: DestinationDeps): Destination[] {
   return deps.config.destinations.map((spec) => createDestination(spec, deps));
 }

@@ -7,6 +7,8 @@ export const ExitCode = {
   partial: 3,
   locked: 4,
   unauthorised: 5,
+  /** `backup verify`: the ledger and a destination disagree (a file missing, of another size, or unexpected). */
+  disagrees: 6,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -11,7 +11,12 @@ import { destinationConformance } from './conformance.js';
 
 const running: DriveEmulator[] = [];
 afterEach(async () => {
-  while (running.length) await running.pop()!.close();
+  while (running.length) {
+    const emu = running.pop()!;
+    // Whatever a test did, the destination never asked Drive to delete, trash or rewrite anything.
+    expect(emu.forbiddenCalls).toEqual([]);
+    await emu.close();
+  }
 });
 
 function memoryFolders(): FolderIdStore & { rows: Map<string, { folderId: string; confirmed: boolean }> } {

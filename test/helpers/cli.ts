@@ -10,12 +10,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI (the built one, as a user would) with only the given environment plus PATH. */
+/** Runs the real CLI (the built one, as a user would) with only the given environment, PATH and the network guard. */
 export function runCli(args: string[], env: Record<string, string>, options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '', ...env },
+      env: { ...guardEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -29,4 +29,29 @@ export function runCli(args: string[], env: Record<string, string>, options: { c
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** PATH, plus the network guard (test/helpers/networkGuard.mjs) that every spawned CLI carries. */
+export function guardEnv(): Record<string, string> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
+  if (process.env.BLB_NETWORK_GUARD) {
+    env.NODE_OPTIONS = `--import=${process.env.BLB_NETWORK_GUARD}`;
+    env.BLB_NETWORK_VIOLATIONS = process.env.BLB_NETWORK_VIOLATIONS ?? '';
+  }
+  return env;
+}
+
+/** The messages of the JSON log lines a CLI wrote (non-JSON lines kept as they are), one per line. */
+export function logMessages(stream: string): string {
+  return stream
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      try {
+        return String((JSON.parse(line) as { message?: unknown }).message ?? line);
+      } catch {
+        return line;
+      }
+    })
+    .join('\n');
 }
