@@ -51,7 +51,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     const fromEnv = env[key.env];
     const fromFile = file ? lookup(file, key.path) : undefined;
     const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : fromFile;
-    values.set(key.path, raw === undefined ? key.default : parseKey(key, raw, fromEnv !== undefined && fromEnv !== ''));
+    // null in the file means "not set", as the example file shows for optional keys.
+    values.set(key.path, raw === undefined || raw === null ? key.default : parseKey(key, raw, fromEnv !== undefined && fromEnv !== ''));
   }
   if (file) rejectUnknownKeys(file, '');
 
