@@ -6,16 +6,16 @@ import { assertLedgerNotLost } from '../ledger/expected.js';
 import { LEDGER_FILE } from '../ledger/ledger.js';
 import { systemClock } from '../lib/clock.js';
 import { UsageError } from '../lib/errors.js';
-import { createLogger } from '../lib/logger.js';
+import { createLogger, type RecentLines } from '../lib/logger.js';
 import { BaseLinkerTransport } from '../sources/baselinker/transport.js';
 
 /** Whether a person is watching: readable lines then, JSON lines for cron mail and container logs. */
 export const interactive = (): boolean => Boolean(process.stderr.isTTY) && process.env.BACKUP_LOG_FORMAT !== 'json';
 
-export function setupLogger(config: Config | null, writeLogFile: boolean): winston.Logger {
+export function setupLogger(config: Config | null, writeLogFile: boolean, recent?: RecentLines): winston.Logger {
   const logDir = writeLogFile && config ? config.dataDir : undefined;
   if (logDir) fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
-  return createLogger({ interactive: interactive(), level: config?.log.level, logDir });
+  return createLogger({ interactive: interactive(), level: config?.log.level, logDir, recent });
 }
 
 export function requireToken(config: Config): string {

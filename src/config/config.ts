@@ -20,6 +20,7 @@ export interface Config {
   invoices: { pdf: 'render' | 'baselinker' };
   schedule: { time: string; timeZone: string };
   log: { level: string };
+  healthcheck: { url: string | null };
   gdrive: {
     parentFolderId: string | null;
     writesPerSecond: number;
@@ -68,6 +69,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   registerSecret(config.baselinker.token);
   registerSecret(config.gdrive.clientSecret);
   registerSecret(config.gdrive.refreshToken);
+  // A ping URL is a capability: whoever has it can report our backups as done.
+  registerSecret(config.healthcheck.url);
   return config;
 }
 

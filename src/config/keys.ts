@@ -133,5 +133,6 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'gdrive.tokenUrl', env: 'GOOGLE_OAUTH_TOKEN_URL', default: 'https://oauth2.googleapis.com/token', parse: httpUrl, doc: 'OAuth token endpoint.' },
   { path: 'gdrive.revokeUrl', env: 'GOOGLE_OAUTH_REVOKE_URL', default: 'https://oauth2.googleapis.com/revoke', parse: httpUrl, doc: 'OAuth revoke endpoint.' },
   { path: 'gdrive.authUrl', env: 'GOOGLE_OAUTH_AUTH_URL', default: 'https://accounts.google.com/o/oauth2/v2/auth', parse: httpUrl, doc: 'OAuth consent page.' },
+  { path: 'healthcheck.url', env: 'BACKUP_HEALTHCHECK_URL', default: null, parse: httpUrl, secret: true, doc: 'Optional ping URL (healthchecks.io convention): /start, then the URL itself on success or /<exit code> with the last log lines.' },
   { path: 'log.level', env: 'BACKUP_LOG_LEVEL', default: 'info', parse: oneOf('error', 'warn', 'info', 'debug'), doc: 'Log detail.' },
 ];

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import winston from 'winston';
+import Transport from 'winston-transport';
 import { redact } from './secrets.js';
 
 export type Logger = Pick<winston.Logger, 'error' | 'warn' | 'info' | 'debug'>;
@@ -24,12 +25,29 @@ const readableLine = winston.format.combine(
   redactLine(),
 );
 
+/** The last lines logged, kept for a failure report (the health ping's body). */
+export class RecentLines extends Transport {
+  readonly lines: string[] = [];
+  constructor(private readonly max = 50) {
+    super({ format: jsonLine });
+  }
+  override log(info: Record<string | symbol, unknown>, next: () => void): void {
+    const line = info[MESSAGE];
+    if (typeof line === 'string') {
+      this.lines.push(line);
+      if (this.lines.length > this.max) this.lines.shift();
+    }
+    next();
+  }
+}
+
 export interface LoggerOptions {
   /** Readable lines when the terminal is a person, JSON lines for cron mail and container logs. */
   interactive: boolean;
   level?: string;
   /** Folder for backup.log (JSON lines); none for commands that must not touch the data dir. */
   logDir?: string;
+  recent?: RecentLines;
 }
 
 export function createLogger(o: LoggerOptions): winston.Logger {
@@ -51,6 +69,7 @@ export function createLogger(o: LoggerOptions): winston.Logger {
       }),
     );
   }
+  if (o.recent) transports.push(o.recent);
   return winston.createLogger({ level: o.level ?? 'info', transports });
 }
 
