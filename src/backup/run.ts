@@ -144,7 +144,11 @@ function stats(deps: RunDeps, tally: Tally) {
   return {
     stored: tally.stored,
     failed: tally.failed,
-    requests: { baselinker: Object.fromEntries(deps.api.requestsByMethod) },
+    requests: {
+      baselinker: deps.api.requestCount,
+      baselinkerByMethod: Object.fromEntries(deps.api.requestsByMethod),
+      ...Object.fromEntries(deps.destinations.filter((d) => d.requests).map((d) => [d.id, d.requests!()])),
+    },
   };
 }
 

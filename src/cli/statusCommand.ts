@@ -98,7 +98,11 @@ function formatStatus(s: Status): string {
       const stored = Object.entries(r.stored).map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing';
       const failed = Object.values(r.failed).reduce((a, b) => a + b, 0);
       const duration = r.durationSeconds === null ? '' : ` ${r.durationSeconds}s`;
-      lines.push(`  #${r.id} ${r.startedAt} as of ${r.asOf}: ${r.outcome}${duration}; stored ${stored}${failed ? `; ${failed} not stored` : ''}`);
+      const requests = Object.entries(r.requests)
+        .filter(([, n]) => typeof n === 'number')
+        .map(([api, n]) => `${api} ${String(n)}`)
+        .join(', ');
+      lines.push(`  #${r.id} ${r.startedAt} as of ${r.asOf}: ${r.outcome}${duration}; stored ${stored}${failed ? `; ${failed} not stored` : ''}${requests ? `; requests: ${requests}` : ''}`);
       if (r.message && r.outcome !== 'ok') lines.push(`      ${r.message}`);
     }
   }

@@ -38,6 +38,8 @@ export interface Destination {
    * held by a file that was not stored under this token, throws NameTakenError and leaves that file alone.
    */
   put(request: PutRequest): Promise<StoredFile>;
+  /** Requests made to a remote API so far (for `backup status` and the benchmark); local folders make none. */
+  requests?(): number;
   /** Confirms, before a run reads anything, that the destination can be written (signed in, not revoked). */
   check?(): Promise<void>;
   /** Files directly inside a folder (for verification); empty when the folder does not exist. */

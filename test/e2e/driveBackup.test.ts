@@ -173,6 +173,14 @@ describe('backup to Google Drive, end to end', () => {
     expect(stopped.stderr).toMatch(/backup revoked on \d{4}-\d{2}-\d{2}; run `backup auth google` to resume/);
     expect(drive.requests.length).toBe(requestsBefore);
     expect(driveFiles()).toEqual(before);
+    const status = JSON.parse((await runCli(['status', '--json'], env)).stdout) as {
+      destinations: { id: string; revokedAt: string | null }[];
+      runs: { outcome: string; exitCode: number; requests: Record<string, number> }[];
+    };
+    expect(status.destinations).toEqual([expect.objectContaining({ id: 'gdrive', revokedAt: expect.stringMatching(/^20\d\d-/) })]);
+    expect(status.runs[0]).toMatchObject({ outcome: 'failed', exitCode: 5 });
+    expect(status.runs[1]!.requests.gdrive).toBeGreaterThan(landmarks.invoices.thisMonth.length);
+    expect((await runCli(['status'], env)).stdout).toMatch(/gdrive +since .* REVOKED 20\d\d-/);
 
     await signIn();
     expect((await backup()).code).toBe(0);

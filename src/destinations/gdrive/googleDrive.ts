@@ -84,6 +84,7 @@ export function googleDriveDestination(o: GoogleDriveOptions): Destination & { r
     id: googleDriveId(o.parentFolderId),
     api,
     newToken: newId,
+    requests: () => api.requests,
 
     async check() {
       await api.read('about', (c) => api.about.get({ fields: 'user(emailAddress), storageQuota' }, c));
