@@ -5,16 +5,7 @@ export function parseOrder(raw: unknown): Order {
   const o = record(raw, 'order');
   const orderId = id(o.order_id, 'order_id');
   const what = (field: string) => `order ${orderId} ${field}`;
-  const address = (prefix: 'delivery' | 'invoice'): Address => ({
-    fullName: text(o[`${prefix}_fullname`]),
-    company: text(o[`${prefix}_company`]),
-    address: text(o[`${prefix}_address`]),
-    postcode: text(o[`${prefix}_postcode`]),
-    city: text(o[`${prefix}_city`]),
-    state: text(o[`${prefix}_state`]),
-    country: text(o[`${prefix}_country`]),
-    countryCode: text(o[`${prefix}_country_code`]),
-  });
+  const address = (prefix: 'delivery' | 'invoice') => readAddress(o, prefix);
   return {
     id: orderId,
     shopOrderId: num(o.shop_order_id, what('shop_order_id')),
@@ -69,17 +60,23 @@ function parseOrderProduct(raw: unknown, what: string): OrderProduct {
   };
 }
 
-function parseBuyer(i: Wire): Buyer {
+/** BaseLinker spells an address as prefixed fields: delivery_fullname, invoice_city, … */
+function readAddress(r: Wire, prefix: 'delivery' | 'invoice'): Address {
   return {
-    fullName: text(i.invoice_fullname),
-    company: text(i.invoice_company),
-    vatId: text(i.invoice_nip),
-    address: text(i.invoice_address),
-    postcode: text(i.invoice_postcode),
-    city: text(i.invoice_city),
-    country: text(i.invoice_country),
-    countryCode: text(i.invoice_country_code),
+    fullName: text(r[`${prefix}_fullname`]),
+    company: text(r[`${prefix}_company`]),
+    address: text(r[`${prefix}_address`]),
+    postcode: text(r[`${prefix}_postcode`]),
+    city: text(r[`${prefix}_city`]),
+    state: text(r[`${prefix}_state`]),
+    country: text(r[`${prefix}_country`]),
+    countryCode: text(r[`${prefix}_country_code`]),
   };
+}
+
+function parseBuyer(i: Wire): Buyer {
+  const { state: _state, ...address } = readAddress(i, 'invoice');
+  return { ...address, vatId: text(i.invoice_nip) };
 }
 
 export function parseInvoice(raw: unknown): Invoice {
