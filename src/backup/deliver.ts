@@ -1,8 +1,8 @@
-import { errorMessage, DestinationFullError, UnauthorisedError } from '../lib/errors.js';
+import { BackupError, errorMessage, DestinationFullError, UnauthorisedError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Body, Destination } from '../destinations/destination.js';
-import { candidateNames, folderKey } from './naming.js';
+import { folderKey } from './naming.js';
 import { needsStoring, plannedName, storeVersion, type DocumentVersion } from './store.js';
 import type { Tally } from './tally.js';
 
@@ -16,28 +16,37 @@ export interface DeliveryContext {
 }
 
 /**
- * Sends one document version to every destination that does not have it yet. The body is produced at most once,
- * and only if some destination needs it. A failure at one destination is counted and does not stop the others.
+ * Sends one document version to every destination that does not have it yet. The body is produced once, and only
+ * if some destination needs it. A failure at one destination is counted and does not stop the others; a refusal
+ * by the source while producing the body (BaseLinker's token, a malformed answer) stops the run.
  */
 export async function deliver(c: DeliveryContext, doc: DocumentVersion, produce: () => Promise<Body>): Promise<void> {
-  let body: Promise<Body> | null = null;
-  const once = () => (body ??= produce());
-  for (const destination of c.destinations) {
-    if (!needsStoring(c.ledger, destination, doc)) continue;
-    const where = `${destination.id} ${folderKey(doc.folder)}`;
-    if (c.dryRun) {
-      c.tally.planned.push({ destination: destination.id, path: `${folderKey(doc.folder)}/${plannedName(c.ledger, destination, doc).name}` });
-      continue;
-    }
-    if (c.tally.stoppedDestinations.has(destination.id)) {
-      c.tally.failed[doc.kind]++;
-      continue;
-    }
+  const needing = c.destinations.filter((destination) => needsStoring(c.ledger, destination, doc));
+  if (c.dryRun) {
+    for (const d of needing) c.tally.planned.push({ destination: d.id, path: `${folderKey(doc.folder)}/${plannedName(c.ledger, d, doc).name}` });
+    return;
+  }
+  const open = needing.filter((d) => !c.tally.stoppedDestinations.has(d.id));
+  c.tally.failed[doc.kind] += needing.length - open.length;
+  if (open.length === 0) return;
+
+  let body: Body;
+  try {
+    body = await produce();
+  } catch (error) {
+    if (error instanceof BackupError) throw error;
+    c.tally.failed[doc.kind] += open.length;
+    c.logger.error(`could not render ${doc.kind} ${doc.number}: ${errorMessage(error)}`);
+    return;
+  }
+
+  for (const destination of open) {
     try {
-      const outcome = await storeVersion(c.ledger, destination, doc, once, c.runId);
+      const outcome = await storeVersion(c.ledger, destination, doc, async () => body, c.runId);
       if (outcome === 'stored') {
         c.tally.stored[doc.kind]++;
-        c.logger.info(`stored ${doc.kind} ${doc.number}`, { destination: destination.id, folder: folderKey(doc.folder) });
+        // Debug, not info: the ledger records every stored file; a first backfill should not mail 5 000 lines.
+        c.logger.debug(`stored ${doc.kind} ${doc.number}`, { destination: destination.id, folder: folderKey(doc.folder) });
       }
     } catch (error) {
       c.tally.failed[doc.kind]++;
@@ -46,7 +55,7 @@ export async function deliver(c: DeliveryContext, doc: DocumentVersion, produce:
         c.tally.stoppedDestinations.set(destination.id, error);
         c.logger.error(`${destination.id}: ${error.message}`);
       } else {
-        c.logger.error(`could not store ${doc.kind} ${doc.number} at ${where}: ${errorMessage(error)}`);
+        c.logger.error(`could not store ${doc.kind} ${doc.number} at ${destination.id} ${folderKey(doc.folder)}: ${errorMessage(error)}`);
       }
     }
   }
@@ -66,15 +75,14 @@ export const DELIVERIES_IN_FLIGHT = 4;
 
 /**
  * Delivers the documents a scan yields, up to DELIVERIES_IN_FLIGHT at once; `plan` turns each scanned item into a
- * delivery, or null to skip it. The scan waits while all slots are busy, so memory stays flat. Documents run
- * concurrently only when they cannot compete for a name: storeVersion picks a free name, awaits a token and
- * only then reserves the name in the ledger, so two documents starting from the same file name in the same
- * folder (equal numbers) go one after the other. A fatal error (a refused token) stops the scan; deliveries
- * already started finish first, so nothing runs on after the step has returned.
+ * delivery, or null to skip it. The scan waits while all slots are busy, so memory stays flat. Different documents
+ * may be stored concurrently: storeVersion chooses and reserves a name with no wait in between, so two documents
+ * never take the same one, and each document is delivered by one task only. An error that escapes a delivery (the
+ * ledger failing; a destination's own failures are counted inside deliver) stops the scan; deliveries already
+ * started finish first, so nothing runs on after the step has returned.
  */
 export async function deliverEach<T>(c: DeliveryContext, items: AsyncIterable<T>, plan: (item: T) => Delivery | null): Promise<void> {
   const inFlight = new Set<Promise<void>>();
-  const namesInUse = new Set<string>();
   // Typed by assertion: a plain `= null` would let TypeScript narrow it to null, blind to the callback's write.
   let fatal = null as { error: unknown } | null;
   try {
@@ -82,24 +90,15 @@ export async function deliverEach<T>(c: DeliveryContext, items: AsyncIterable<T>
       if (fatal) break;
       const delivery = plan(item);
       if (!delivery) continue;
-      const name = firstName(delivery.doc);
-      while (inFlight.size >= DELIVERIES_IN_FLIGHT || namesInUse.has(name)) await Promise.race(inFlight);
+      while (inFlight.size >= DELIVERIES_IN_FLIGHT) await Promise.race(inFlight);
       if (fatal) break;
-      namesInUse.add(name);
       const task: Promise<void> = deliver(c, delivery.doc, delivery.produce)
         .catch((error: unknown) => void (fatal ??= { error }))
-        .finally(() => {
-          inFlight.delete(task);
-          namesInUse.delete(name);
-        });
+        .finally(() => inFlight.delete(task));
       inFlight.add(task);
     }
   } finally {
     await Promise.all(inFlight);
   }
   if (fatal) throw fatal.error;
-}
-
-function firstName(doc: DocumentVersion): string {
-  return `${folderKey(doc.folder)}/${candidateNames(doc.kind, doc.number, doc.sourceId, 1, doc.extension)[0]!}`;
 }

@@ -1,5 +1,6 @@
 import type { Invoice } from '../domain/documents.js';
 import { fetchInvoice, fetchInvoiceFile, scanInvoices } from '../sources/baselinker/lists.js';
+import { text } from '../sources/baselinker/loose.js';
 import { parseInvoice } from '../sources/baselinker/parse.js';
 import { deliverEach } from './deliver.js';
 import { folderFor } from './naming.js';
@@ -50,5 +51,6 @@ async function correctedNumber(c: StepContext, invoiceId: number, numbers: Map<n
   const known = numbers.get(invoiceId) ?? c.ledger.numberOf('invoices', String(invoiceId));
   if (known) return known;
   const raw = await fetchInvoice(c.api, invoiceId);
-  return raw ? parseInvoice(raw).number : undefined;
+  // Only its number is needed: a corrected invoice that is malformed elsewhere must not take its correction down too.
+  return raw ? text(raw.number) || undefined : undefined;
 }

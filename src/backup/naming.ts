@@ -8,7 +8,10 @@ const KIND_SINGULAR: Record<DocumentKind, string> = { orders: 'orders', invoices
 
 // Leaves room for " (id 1234567890) (v99)" and an extension inside the 255-byte limit of common file systems.
 const MAX_BASE_BYTES = 180;
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])$/i;
+// Windows reserves these names with any extension too ("CON.2026.pdf" is the console).
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+// Half a UTF-16 pair is no character: written to disk it becomes U+FFFD, so the name read back would not match.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
  * A document number made safe as a file name on Linux, macOS, Windows and Drive: "/" becomes "_" (BaseLinker's own
@@ -17,6 +20,7 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])$/i;
  */
 export function safeBaseName(documentNumber: string): string {
   let name = documentNumber
+    .replace(LONE_SURROGATE, '_')
     .normalize('NFC')
     // eslint-disable-next-line no-control-regex
     .replace(/[/\\:*?"<>|\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '_')

@@ -77,6 +77,9 @@ export async function storeVersion(
   const bytes = await body();
   crashPoint('after-render');
   let name = row.name;
+  // Every name tried in this call: the ledger frees a name when the row moves on, so without this two names held by
+  // other files would be tried in turn forever.
+  const tried = new Set<string>();
   for (;;) {
     try {
       const stored = await destination.put({ folder: doc.folder, name, contentType: doc.contentType, body: bytes, token: row.token });
@@ -86,7 +89,8 @@ export async function storeVersion(
     } catch (error) {
       if (!(error instanceof NameTakenError)) throw error;
       // Someone else's file holds the name: never touch it, take the next candidate.
-      const next = freeNames(ledger, destination, doc, row.version).find((n) => n !== name);
+      tried.add(name);
+      const next = freeNames(ledger, destination, doc, row.version).find((n) => !tried.has(n));
       if (!next) throw new Error(`every candidate name for ${doc.kind} ${doc.number} in ${folder} is taken by other files`);
       ledger.rename(row.id, next);
       name = next;

@@ -1,4 +1,5 @@
 import { BackupError, ExitCode, errorMessage } from '../lib/errors.js';
+import { machineAdvice } from '../lib/fsErrors.js';
 import type { Logger } from '../lib/logger.js';
 
 /**
@@ -9,6 +10,11 @@ export function reportFailure(logger: Logger, error: unknown): ExitCode {
   if (error instanceof BackupError) {
     logger.error(error.message);
     return error.exitCode;
+  }
+  const advice = machineAdvice(error);
+  if (advice) {
+    logger.error(`${errorMessage(error)}: ${advice}`);
+    return ExitCode.unexpected;
   }
   logger.error(`unexpected failure: ${errorMessage(error)}`);
   if (error instanceof Error && error.stack) logger.debug(error.stack);

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { BackupError, ExitCode, errorMessage } from '../lib/errors.js';
+import { machineAdvice } from '../lib/fsErrors.js';
 import { redact } from '../lib/secrets.js';
 import { authCommand } from './authCommand.js';
 import { revokeCommand } from './revokeCommand.js';
@@ -75,7 +76,8 @@ export async function main(argv: string[], entry: string): Promise<ExitCode> {
       // Help and version are not failures; every other parsing problem is a usage error.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    process.stderr.write(`backup: ${redact(errorMessage(error))}\n`);
+    const advice = error instanceof BackupError ? null : machineAdvice(error);
+    process.stderr.write(`backup: ${redact(errorMessage(error))}${advice ? `: ${advice}` : ''}\n`);
     return error instanceof BackupError ? error.exitCode : ExitCode.unexpected;
   }
 }

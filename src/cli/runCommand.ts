@@ -4,13 +4,14 @@ import { DOCUMENT_KINDS, type DocumentKind } from '../domain/documents.js';
 import { createDestinations } from '../destinations/create.js';
 import { assertDestinationsBelongToLedger } from '../ledger/expected.js';
 import { Ledger } from '../ledger/ledger.js';
-import { systemClock } from '../lib/clock.js';
+import { processClock, systemClock } from '../lib/clock.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
 import { reportFailure } from './failure.js';
 import { acquireRunLock, type RunLock } from '../schedule/lock.js';
 import { loadConfig } from '../config/config.js';
 import { createTransport, ledgerExists, setupLogger } from './setup.js';
-import { flushLogger } from '../lib/logger.js';
+import { flushLogger, RecentLines } from '../lib/logger.js';
+import { createHealthPing } from '../lib/healthPing.js';
 
 export interface RunOptions {
   date?: string;
@@ -23,18 +24,25 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
   const kinds = options.only === undefined ? config.kinds : parseKinds(options.only);
   const asOf = resolveAsOf(options.date, systemClock.now(), config.timeZone);
   const dryRun = Boolean(options.dryRun);
-  const logger = setupLogger(config, !dryRun);
+  const recent = new RecentLines();
+  const logger = setupLogger(config, !dryRun, recent);
+  const ping = createHealthPing(dryRun ? null : config.healthcheck.url, logger);
+  let exitCode: ExitCode = ExitCode.unexpected;
   let lock: RunLock | null = null;
   let ledger: Ledger | null = null;
   try {
-    const api = createTransport(config, logger);
+    // The system clock, unless `npm run bench` compresses time (BACKUP_TIME_SCALE, lib/clock.ts).
+    const clock = processClock();
+    const api = createTransport(config, logger, clock);
     lock = dryRun ? null : acquireRunLock(config.dataDir);
+    // Pinged only once the lock is ours: a run refused because another is going is not a failed night.
+    await ping.start();
     // A dry run writes nothing, not even a new ledger: without one it plans against an empty, in-memory ledger.
     ledger = dryRun && !ledgerExists(config) ? Ledger.openInMemory() : Ledger.open(config.dataDir);
-    const destinations = createDestinations({ config, ledger, clock: systemClock, logger });
+    const destinations = createDestinations({ config, ledger, clock, logger });
     await assertDestinationsBelongToLedger(ledger.recentRuns(1).length > 0, destinations, config.dataDir);
     if (!dryRun) ledger.closeInterruptedRuns();
-    const report = await runBackup({ config, ledger, destinations, api, clock: systemClock, logger }, { asOf, kinds, dryRun });
+    const report = await runBackup({ config, ledger, destinations, api, clock, logger }, { asOf, kinds, dryRun });
     if (dryRun) {
       for (const p of report.tally.planned) process.stdout.write(`${p.destination}  ${p.path}\n`);
       process.stdout.write(`${report.message}; ${api.requestCount} BaseLinker requests made\n`);
@@ -43,14 +51,16 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
       if (report.exitCode === ExitCode.ok) logger.info(report.message, meta);
       else logger.warn(report.message, meta);
     }
-    return report.exitCode;
+    exitCode = report.exitCode;
   } catch (error) {
-    return reportFailure(logger, error);
+    exitCode = reportFailure(logger, error);
   } finally {
+    if (lock) await ping.finish(exitCode, recent.lines);
     ledger?.close();
     lock?.release();
     await flushLogger(logger);
   }
+  return exitCode;
 }
 
 export function parseKinds(value: string): DocumentKind[] {

@@ -4,7 +4,7 @@ import type winston from 'winston';
 import type { Config } from '../config/config.js';
 import { assertLedgerNotLost } from '../ledger/expected.js';
 import { LEDGER_FILE } from '../ledger/ledger.js';
-import { systemClock } from '../lib/clock.js';
+import { systemClock, type Clock } from '../lib/clock.js';
 import { UsageError } from '../lib/errors.js';
 import { createLogger, type RecentLines } from '../lib/logger.js';
 import { BaseLinkerTransport } from '../sources/baselinker/transport.js';
@@ -23,13 +23,13 @@ export function requireToken(config: Config): string {
   return config.baselinker.token;
 }
 
-export function createTransport(config: Config, logger: winston.Logger): BaseLinkerTransport {
+export function createTransport(config: Config, logger: winston.Logger, clock: Clock = systemClock): BaseLinkerTransport {
   return new BaseLinkerTransport({
     apiUrl: config.baselinker.apiUrl,
     token: requireToken(config),
     requestsPerMinute: config.baselinker.requestsPerMinute,
     timeoutMs: config.baselinker.timeoutSeconds * 1000,
-    clock: systemClock,
+    clock,
     logger,
   });
 }

@@ -4,6 +4,12 @@ import Database from 'better-sqlite3';
 import { BackupError, ExitCode, errorMessage } from '../lib/errors.js';
 import { assertLedgerNotLost, markLedgerCreated } from './expected.js';
 import { MIGRATIONS } from './migrations.js';
+import { machineAdvice } from '../lib/fsErrors.js';
+
+const adviceFor = (error: unknown) => {
+  const advice = machineAdvice(error);
+  return advice ? `: ${advice}` : '';
+};
 
 export const LEDGER_FILE = 'ledger.sqlite';
 
@@ -85,10 +91,16 @@ export class Ledger {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
+      // A damaged ledger stops the program before anything is read or stored, not half-way through a run.
+      const check = db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') {
+        const first = String(check).split('\n').find((line) => line && !line.startsWith('***'));
+        throw new LedgerError(`the ledger ${file} is damaged (${first}): restore it from a copy`);
+      }
       migrate(db, now);
     } catch (error) {
       if (error instanceof BackupError) throw error;
-      throw new LedgerError(`cannot open the ledger ${file}: ${errorMessage(error)}`);
+      throw new LedgerError(`cannot open the ledger ${file}: ${errorMessage(error)}${adviceFor(error)}`);
     }
     return new Ledger(db);
   }

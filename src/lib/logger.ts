@@ -70,7 +70,16 @@ export function createLogger(o: LoggerOptions): winston.Logger {
     );
   }
   if (o.recent) transports.push(o.recent);
-  return winston.createLogger({ level: o.level ?? 'info', transports });
+  const logger = winston.createLogger({ level: o.level ?? 'info', transports });
+  // A log file that cannot be written (a full or read-only data dir) must not crash the run with a stack trace:
+  // say so once on stderr and go on; the failure that matters is reported by whatever else needs the disk.
+  let warned = false;
+  logger.on('error', (error: Error) => {
+    if (warned) return;
+    warned = true;
+    process.stderr.write(`backup: cannot write the log file in ${o.logDir ?? '?'}: ${redact(error.message)}\n`);
+  });
+  return logger;
 }
 
 export const silentLogger: Logger = winston.createLogger({ silent: true });
@@ -78,8 +87,13 @@ export const silentLogger: Logger = winston.createLogger({ silent: true });
 /** Waits until every transport has written what it was given (winston writes asynchronously). */
 export function flushLogger(logger: winston.Logger): Promise<void> {
   return new Promise((resolve) => {
-    logger.on('finish', () => resolve());
+    // Not unref'd: a log file that failed never finishes, and an empty event loop would end the process before the
+    // exit code is set (Node's exit 13, "unsettled top-level await").
+    const timer = setTimeout(resolve, 2000);
+    logger.on('finish', () => {
+      clearTimeout(timer);
+      resolve();
+    });
     logger.end();
-    setTimeout(resolve, 2000).unref();
   });
 }

@@ -63,7 +63,8 @@ export class EmbeddedFont implements FontFace {
     const d = this.program.descriptor;
 
     // Length1 = uncompressed length of the font program, required for FontFile2 (PDF 32000 Table 127).
-    const fontFileRef = context.register(context.flateStream(fontFile, { Length1: fontFile.length }));
+    // Stored uncompressed: deflating the font program was half the cost of a PDF, and saves only ~3 KB per file.
+    const fontFileRef = context.register(context.stream(fontFile, { Length1: fontFile.length }));
     const descriptorRef = context.register(
       context.obj({
         Type: 'FontDescriptor',

@@ -43,6 +43,12 @@ interface Task {
 }
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
+/**
+ * Each thread is a V8 isolate of its own, with pdf-lib, fontkit and the fonts loaded (about 50 MB) and a young
+ * generation that V8 lets grow to about 48 MB while rendering churns through short-lived objects. Capping that at
+ * 8 MB costs no measurable speed (`npm run bench`) and keeps a run's peak RSS under 300 MB.
+ */
+const THREAD_YOUNG_GENERATION_MB = 8;
 
 /**
  * `threads` workers rendering from one queue. A worker keeps the process alive only while it has a job, so a
@@ -57,7 +63,7 @@ export function createRenderPool({ threads }: { threads: number }): DocumentRend
   let closed = false;
 
   function start(): void {
-    const worker = new Worker(WORKER_URL);
+    const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB } });
     worker.unref();
     alive.add(worker);
     worker.on('message', (reply: RenderReply) => {
@@ -120,24 +126,28 @@ export function createRenderPool({ threads }: { threads: number }): DocumentRend
 }
 
 /**
- * Threads start paying only after this many documents in one run: starting a worker and parsing the fonts in it
- * costs about what rendering ~40 invoices here does (`npm run bench`), and a nightly run usually has fewer
- * new documents than that. The first backup of a busy account, or a catch-up after weeks, has thousands.
+ * Documents a run renders on this thread before it starts render threads. A thread's start (loading pdf-lib and
+ * fontkit, parsing the fonts) costs a few hundred milliseconds of CPU, about what ~100 invoices take to render
+ * (`npm run bench` shows it). A nightly run usually has a few dozen new documents and never pays it; a run that
+ * goes past this pays it once and wins it back within a few hundred more documents; the first backup of a busy
+ * account, or a catch-up after weeks, has thousands.
  */
-export const RENDER_HERE_FIRST = 50;
+export const RENDER_HERE_FIRST = 100;
 
 /**
  * The renderer a backup run uses: the first RENDER_HERE_FIRST documents render on this thread; past them, the
- * rest go to a pool of min(2, cores) threads. Two because the machines this runs on have two cores, and a
- * nightly backup should not take more of a bigger host; with one core a thread would only add copying.
+ * rest go to a pool of min(2, cores - 1) threads. This thread stays busy too (BaseLinker pages, the ledger, the
+ * uploads), so on the two cores this usually runs on one render thread keeps both cores working, and a second only
+ * adds its memory (about 65 MB; the end-to-end benchmark measured it); a nightly backup should not take more of a
+ * bigger host than two threads; with one core a thread would only add copying.
  */
 export function createDocumentRenderer(cores = availableParallelism()): DocumentRenderer {
-  const threads = Math.min(2, cores);
+  const threads = Math.min(2, cores - 1);
   let pool: DocumentRenderer | null = null;
   let rendered = 0;
   const pick = (): DocumentRenderer => {
     if (pool) return pool;
-    if (threads < 2 || ++rendered <= RENDER_HERE_FIRST) return inProcessRenderer;
+    if (threads < 1 || ++rendered <= RENDER_HERE_FIRST) return inProcessRenderer;
     return (pool = createRenderPool({ threads }));
   };
   return {

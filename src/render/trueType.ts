@@ -3,14 +3,20 @@
 // Why not fontkit's subsetter (what pdf-lib uses)? Measured: it fully decodes every glyph outline just to copy
 // its bytes, and hands the result over through a stream polyfill that waits on setTimeout several times per
 // font; with fontkit's shaping on top, a one-page invoice rendered ~3× slower than with a standard PDF font.
-// Copying glyph records byte for byte is all a PDF needs (PDF 32000 §9.9: head, hhea, loca, maxp, cvt, prep,
-// glyf, hmtx, fpgm).
+// Copying glyph records byte for byte is all a PDF needs (PDF 32000 §9.9: head, hhea, loca, maxp, glyf, hmtx;
+// cvt, prep and fpgm only when the font is hinted).
 // Composite glyphs (most accented letters in DejaVu, e.g. "ą" = "a" + ogonek) reference other glyphs by id:
 // those components are pulled into the subset and the references rewritten, or the accents would vanish.
+//
+// Hinting is dropped once, when the font is parsed: the fpgm, prep and cvt tables and every glyph's own
+// instructions. They only snap outlines to the pixel grid of a low-resolution screen; printers and the PDF
+// viewers we test with (poppler, as the golden images show) draw the outlines unhinted anyway. Measured on a
+// 10-line invoice: the PDF shrinks from 26 KB to 14 KB, and rendering takes ~20% less time, most of it
+// spent compressing the font program.
 
 export interface TrueTypeFont {
   readonly numGlyphs: number;
-  /** Raw bytes of each table we copy, by tag. */
+  /** Raw bytes of each table we copy, by tag; glyf without hinting instructions. */
   readonly tables: ReadonlyMap<string, Uint8Array>;
   /** Glyph start offsets into glyf; numGlyphs + 1 entries. */
   readonly loca: Uint32Array;
@@ -18,9 +24,9 @@ export interface TrueTypeFont {
   readonly leftSideBearings: Int16Array;
 }
 
-const COPIED_TABLES = ['head', 'hhea', 'maxp', 'loca', 'glyf', 'hmtx', 'cvt ', 'fpgm', 'prep'] as const;
+const COPIED_TABLES = ['head', 'hhea', 'maxp', 'loca', 'glyf', 'hmtx'] as const;
 
-/** Parses the tables needed for subsetting. Done once per font file. */
+/** Parses the tables needed for subsetting and drops the hinting. Done once per font file. */
 export function parseTrueType(bytes: Uint8Array): TrueTypeFont {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(0);
@@ -47,10 +53,12 @@ export function parseTrueType(bytes: Uint8Array): TrueTypeFont {
   const numGlyphs = maxp.getUint16(4);
   const longLoca = head.getInt16(50) === 1;
   const locaView = dataView(tables.get('loca')!);
-  const loca = new Uint32Array(numGlyphs + 1);
+  const hintedLoca = new Uint32Array(numGlyphs + 1);
   for (let g = 0; g <= numGlyphs; g++) {
-    loca[g] = longLoca ? locaView.getUint32(g * 4) : locaView.getUint16(g * 2) * 2;
+    hintedLoca[g] = longLoca ? locaView.getUint32(g * 4) : locaView.getUint16(g * 2) * 2;
   }
+  const { glyf, loca } = withoutInstructions(tables.get('glyf')!, hintedLoca, numGlyphs);
+  tables.set('glyf', glyf);
   // hmtx holds numberOfHMetrics (advance, lsb) pairs; later glyphs repeat the last advance and list only lsb.
   const numberOfHMetrics = hhea.getUint16(34);
   const hmtx = dataView(tables.get('hmtx')!);
@@ -74,6 +82,63 @@ const WE_HAVE_A_SCALE = 0x0008;
 const MORE_COMPONENTS = 0x0020;
 const WE_HAVE_AN_X_AND_Y_SCALE = 0x0040;
 const WE_HAVE_A_TWO_BY_TWO = 0x0080;
+const WE_HAVE_INSTRUCTIONS = 0x0100;
+
+/** The glyf table with every glyph's instructions cut out; outlines, points and components stay byte for byte. */
+function withoutInstructions(glyf: Uint8Array, loca: Uint32Array, numGlyphs: number): { glyf: Uint8Array; loca: Uint32Array } {
+  const out = new Uint8Array(glyf.length);
+  const newLoca = new Uint32Array(numGlyphs + 1);
+  let offset = 0;
+  for (let g = 0; g < numGlyphs; g++) {
+    newLoca[g] = offset;
+    const glyph = glyphWithoutInstructions(glyf.subarray(loca[g]!, loca[g + 1]!));
+    out.set(glyph, offset);
+    offset += glyph.length;
+  }
+  newLoca[numGlyphs] = offset;
+  return { glyf: out.subarray(0, offset), loca: newLoca };
+}
+
+function glyphWithoutInstructions(glyph: Uint8Array): Uint8Array {
+  if (glyph.length < 10) return glyph; // empty (a space): no outline, nothing to cut
+  const view = dataView(glyph);
+  const contours = view.getInt16(0);
+  if (contours < 0) {
+    if (glyph.length < 14) return glyph;
+    // Composite: instructions, if any, follow the last component, whose flags announce them.
+    const { end, lastFlagsAt } = componentsEnd(view);
+    const flags = view.getUint16(lastFlagsAt);
+    if (!(flags & WE_HAVE_INSTRUCTIONS)) return glyph;
+    const copy = glyph.slice(0, end);
+    dataView(copy).setUint16(lastFlagsAt, flags & ~WE_HAVE_INSTRUCTIONS);
+    return copy;
+  }
+  // Simple: header, contour end points, instruction length and instructions, then the flags and points.
+  const lengthAt = 10 + contours * 2;
+  if (lengthAt + 2 > glyph.length) return glyph;
+  const length = view.getUint16(lengthAt);
+  if (length === 0 || lengthAt + 2 + length > glyph.length) return glyph;
+  const copy = new Uint8Array(glyph.length - length);
+  copy.set(glyph.subarray(0, lengthAt)); // the instruction length after it stays 0
+  copy.set(glyph.subarray(lengthAt + 2 + length), lengthAt + 2);
+  return copy;
+}
+
+/** Where a composite glyph's component records end, and where the last one's flags sit. */
+function componentsEnd(view: DataView): { end: number; lastFlagsAt: number } {
+  let pos = 10; // after the glyph header
+  let lastFlagsAt: number;
+  let flags: number;
+  do {
+    lastFlagsAt = pos;
+    flags = view.getUint16(pos);
+    pos += 4 + (flags & ARG_1_AND_2_ARE_WORDS ? 4 : 2);
+    if (flags & WE_HAVE_A_SCALE) pos += 2;
+    else if (flags & WE_HAVE_AN_X_AND_Y_SCALE) pos += 4;
+    else if (flags & WE_HAVE_A_TWO_BY_TWO) pos += 8;
+  } while (flags & MORE_COMPONENTS && pos + 4 <= view.byteLength);
+  return { end: Math.min(pos, view.byteLength), lastFlagsAt };
+}
 
 /** The glyphs of one font used by one document, renumbered from 1 in order of first use. */
 export class TrueTypeSubset {
@@ -151,10 +216,6 @@ export class TrueTypeSubset {
       ['glyf', newGlyf],
       ['hmtx', newHmtx],
     ]);
-    for (const tag of ['cvt ', 'fpgm', 'prep']) {
-      const table = font.tables.get(tag);
-      if (table) out.set(tag, table); // hinting programs refer to no glyph ids: copied as they are
-    }
     return writeSfnt(out);
   }
 

@@ -48,10 +48,29 @@ export function acquireRunLock(dataDir: string, now = new Date()): RunLock {
 }
 
 function describeHolder(dataDir: string): string {
+  // The winner writes the holder file just after taking the lock, so a run that lost the race by a moment can find
+  // no file yet, or the one a killed run left (naming a dead pid): then it looks once more, shortly after.
+  let holder = readHolder(dataDir);
+  if (!holder || !isAlive(holder.pid)) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    holder = readHolder(dataDir);
+  }
+  return holder ? `pid ${holder.pid}, since ${holder.since}` : 'pid unknown';
+}
+
+function readHolder(dataDir: string): Holder | null {
   try {
-    const holder = JSON.parse(fs.readFileSync(path.join(dataDir, HOLDER_FILE), 'utf8')) as Holder;
-    return `pid ${holder.pid}, since ${holder.since}`;
+    return JSON.parse(fs.readFileSync(path.join(dataDir, HOLDER_FILE), 'utf8')) as Holder;
   } catch {
-    return 'pid unknown';
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

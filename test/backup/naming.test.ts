@@ -12,6 +12,8 @@ describe('file names', () => {
     ['trailing dots...', 'trailing dots'],
     ['tab\there\nnewline\u0007bell', 'tab_here_newline_bell'],
     ['CON', '_CON'],
+    ['con.2026', '_con.2026'],
+    ['lone \ud800 surrogate', 'lone _ surrogate'],
     ['Rechnung 🧾 Müller', 'Rechnung 🧾 Müller'],
     ['   ', ''],
     ['', ''],

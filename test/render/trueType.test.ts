@@ -67,4 +67,22 @@ describe('TrueType subset', () => {
     expect(sum).toBe(0xb1b0afba); // the whole-font checksum TrueType prescribes
     expect(file.length).toBeLessThan(20_000); // a subset, not the 750 KB font
   });
+
+  it('leaves hinting out and every outline as it was', () => {
+    const text = 'Zażółć gęślą jaźń ß';
+    const { subset, file } = subsetOf(text);
+    const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+    const tags = Array.from({ length: view.getUint16(4) }, (_, i) => String.fromCharCode(...file.subarray(12 + i * 16, 16 + i * 16)));
+    expect(tags.filter((t) => ['cvt ', 'fpgm', 'prep'].includes(t))).toEqual([]);
+    const parsed = parseTrueType(file);
+    const glyf = parsed.tables.get('glyf')!;
+    const glyfView = new DataView(glyf.buffer, glyf.byteOffset, glyf.byteLength);
+    const reopened = fontkit.create(file);
+    for (let id = 1; id < subset.size; id++) {
+      const start = parsed.loca[id]!;
+      const contours = glyfView.getInt16(start);
+      if (contours >= 0) expect(glyfView.getUint16(start + 10 + contours * 2), `instructions of glyph ${id}`).toBe(0);
+      expect(reopened.getGlyph(id).path.toSVG()).toBe(full.getGlyph(subset.originalId(id)).path.toSVG());
+    }
+  });
 });

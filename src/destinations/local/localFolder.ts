@@ -83,7 +83,8 @@ export function localFolderDestination(root: string): Destination {
       try {
         return (await fsp.readdir(tokenDir)).length > 0;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        // Nothing there, or a path that cannot hold anything (put says why, document by document).
+        if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return false;
         throw error;
       }
     },

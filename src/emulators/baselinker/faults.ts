@@ -1,8 +1,9 @@
 // Transport failures a real night brings (a proxy's HTML page, a 5xx, a cut connection, a truncated body, a
-// slow answer, a sudden block), queued by tests and consumed by the requests they match, first come first
-// served.
+// slow answer, a sudden block), and one bad payload (a "file" that is not a PDF), queued by tests and consumed
+// by the requests they match, first come first served.
 
-export type FaultKind = 'http500' | 'html' | 'badJson' | 'reset' | 'delay' | 'blocked';
+/** notPdf: getInvoiceFile answers SUCCESS, but its file is an HTML error page instead of a PDF. */
+export type FaultKind = 'http500' | 'html' | 'badJson' | 'reset' | 'delay' | 'blocked' | 'notPdf';
 
 export interface Fault {
   kind: FaultKind;

@@ -102,6 +102,9 @@ export async function startBaseLinkerEmulator(o: BaseLinkerEmulatorOptions): Pro
     }
 
     const answer = await answerFor(token, method, parsed, fault);
+    if (fault?.kind === 'notPdf' && answer.ok && typeof answer.body.invoice === 'string') {
+      answer.body.invoice = `data:${Buffer.from(HTML_ERROR_PAGE).toString('base64')}`;
+    }
     record.outcome = answer.ok ? 'SUCCESS' : 'ERROR';
     if (!answer.ok) record.errorCode = answer.code;
     const body = phpJson(

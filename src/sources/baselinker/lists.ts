@@ -68,7 +68,12 @@ async function* scanById(
     let fresh = 0;
     for (const entry of page) {
       const e = record(entry, key);
-      const entryId = num(e[idField], idField);
+      const entryId = usableId(e[idField]);
+      // No usable id: passed on, so that parsing rejects it and the run counts it, instead of dropping it unseen.
+      if (entryId === null) {
+        yield e;
+        continue;
+      }
       if (entryId <= lastId) continue;
       lastId = entryId;
       fresh++;
@@ -76,6 +81,11 @@ async function* scanById(
     }
     if (page.length < PAGE_SIZE || fresh === 0) return;
   }
+}
+
+function usableId(value: unknown): number | null {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isInteger(n) && n > 0 ? n : null;
 }
 
 /** BaseLinker-issued invoices (not an external accounting system's) issued at or after `from`. */

@@ -1,0 +1,128 @@
+// How the promise tests reach a destination: configure the CLI for it, and read back every file it holds. The crash
+// harness and the other promise tests take one of these, so another destination joins them with one adapter:
+// start its emulator in open(), return the environment that points the CLI at it, and list its files with bytes.
+import fs from 'node:fs';
+import path from 'node:path';
+import { startDriveEmulator } from '../../src/emulators/drive/server.js';
+import type { EmulatorFile } from '../../src/emulators/drive/store.js';
+import type { CrashPoint } from '../../src/lib/crashPoint.js';
+
+export interface TrialDestination {
+  /** BACKUP_DESTINATION and whatever else the CLI needs to reach it. */
+  env: Record<string, string>;
+  /** The id the ledger records it under (`documents.destination`). */
+  id: string;
+  /** Every document it holds, "folder/…/name" → bytes; its own bookkeeping left out. */
+  files(): Promise<Map<string, Buffer>>;
+  /** Uploads begun and not finished (temp files, open upload sessions), when it can tell. */
+  unfinishedUploads?(): Promise<number>;
+  /** Puts a file there behind the program's back (verify's "unexpected file", names held by others). */
+  plant?(relativePath: string, bytes: Buffer): Promise<void>;
+  /** Removes or truncates a stored file behind the program's back (verify's "missing" and "wrong size"). */
+  tamper?(relativePath: string, how: 'remove' | 'truncate'): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HarnessDestination {
+  /** Names it in test titles and the tally. */
+  label: string;
+  /** Crash points its own code reaches, besides the store's (after-reserve, after-render, after-upload). */
+  crashPoints: readonly CrashPoint[];
+  /** A fresh, empty destination for one trial; `root` is a temp folder the trial owns. */
+  open(root: string): Promise<TrialDestination>;
+}
+
+const STATE_DIR = '.baselinker-backup';
+
+export const localDestination: HarnessDestination = {
+  label: 'local',
+  crashPoints: ['mid-write'],
+  async open(root) {
+    const dir = path.join(root, 'backup');
+    return {
+      env: { BACKUP_DESTINATION: `local:${dir}` },
+      id: `local:${dir}`,
+      async files() {
+        const out = new Map<string, Buffer>();
+        const walk = (folder: string) => {
+          if (!fs.existsSync(folder)) return;
+          for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+            const full = path.join(folder, entry.name);
+            if (folder === dir && entry.name === STATE_DIR) continue;
+            if (entry.isDirectory()) walk(full);
+            else out.set(path.relative(dir, full), fs.readFileSync(full));
+          }
+        };
+        walk(dir);
+        return out;
+      },
+      async unfinishedUploads() {
+        const tmp = path.join(dir, STATE_DIR, 'tmp');
+        return fs.existsSync(tmp) ? fs.readdirSync(tmp).length : 0;
+      },
+      async plant(relativePath, bytes) {
+        fs.mkdirSync(path.dirname(path.join(dir, relativePath)), { recursive: true });
+        fs.writeFileSync(path.join(dir, relativePath), bytes);
+      },
+      async tamper(relativePath, how) {
+        const file = path.join(dir, relativePath);
+        if (how === 'remove') fs.rmSync(file);
+        else fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
+      },
+      async close() {},
+    };
+  },
+};
+
+/**
+ * Google Drive, through its emulator: signed in with a refresh token the emulator issues, files read back from the
+ * emulator's store. Several files under one path (Drive allows that) all count: the second is listed as a duplicate.
+ */
+export const driveDestination: HarnessDestination = {
+  label: 'gdrive',
+  crashPoints: [],
+  async open() {
+    const drive = await startDriveEmulator();
+    const isFolder = (f: EmulatorFile) => f.mimeType === 'application/vnd.google-apps.folder';
+    return {
+      env: {
+        BACKUP_DESTINATION: 'gdrive',
+        GDRIVE_WRITES_PER_SECOND: '0',
+        GOOGLE_CLIENT_ID: drive.clientId,
+        GOOGLE_CLIENT_SECRET: drive.clientSecret,
+        GOOGLE_REFRESH_TOKEN: drive.issueRefreshToken(),
+        GOOGLE_API_ROOT_URL: drive.rootUrl,
+        GOOGLE_OAUTH_TOKEN_URL: drive.tokenUrl,
+        GOOGLE_OAUTH_REVOKE_URL: drive.revokeUrl,
+        GOOGLE_OAUTH_AUTH_URL: drive.authUrl,
+      },
+      id: 'gdrive',
+      async files() {
+        const out = new Map<string, Buffer>();
+        for (const f of drive.files.filter((f) => !isFolder(f) && !f.trashed)) {
+          let key = f.path;
+          for (let n = 2; out.has(key); n++) key = `${f.path} [copy ${n}]`;
+          out.set(key, f.content);
+        }
+        return out;
+      },
+      async close() {
+        if (drive.forbiddenCalls.length > 0) throw new Error(`Drive was asked to delete or rewrite: ${JSON.stringify(drive.forbiddenCalls)}`);
+        await drive.close();
+      },
+    };
+  },
+};
+
+/**
+ * The destinations the promise tests run against: BACKUP_PROMISE_DESTINATIONS=local,gdrive picks them (default:
+ * local). The first one also runs the tests that need plant() and tamper().
+ */
+const ALL: readonly HarnessDestination[] = [localDestination, driveDestination];
+export const HARNESS_DESTINATIONS: readonly HarnessDestination[] = (process.env.BACKUP_PROMISE_DESTINATIONS ?? 'local')
+  .split(',')
+  .map((label) => {
+    const found = ALL.find((d) => d.label === label.trim());
+    if (!found) throw new Error(`BACKUP_PROMISE_DESTINATIONS: no destination "${label}" (${ALL.map((d) => d.label).join(', ')})`);
+    return found;
+  });
