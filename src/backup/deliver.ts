@@ -20,10 +20,11 @@ export interface DeliveryContext {
  * if some destination needs it. A failure at one destination is counted and does not stop the others; a refusal
  * by the source while producing the body (BaseLinker's token, a malformed answer) stops the run.
  */
-export async function deliver(c: DeliveryContext, doc: DocumentVersion, produce: () => Promise<Body>): Promise<void> {
+export async function deliver(c: DeliveryContext, doc: DocumentVersion, produce: () => Promise<Body>, sourceRequests = 0): Promise<void> {
   const needing = c.destinations.filter((destination) => needsStoring(c.ledger, destination, doc));
   if (c.dryRun) {
     for (const d of needing) c.tally.planned.push({ destination: d.id, path: `${folderKey(doc.folder)}/${plannedName(c.ledger, d, doc).name}` });
+    if (needing.length > 0) c.tally.plannedSourceRequests += sourceRequests;
     return;
   }
   const open = needing.filter((d) => !c.tally.stoppedDestinations.has(d.id));
@@ -65,6 +66,8 @@ export async function deliver(c: DeliveryContext, doc: DocumentVersion, produce:
 export interface Delivery {
   doc: DocumentVersion;
   produce: () => Promise<Body>;
+  /** BaseLinker requests producing the body costs (an official PDF, a receipt's details), for the dry run's estimate. */
+  sourceRequests?: number;
 }
 
 /**
@@ -92,7 +95,7 @@ export async function deliverEach<T>(c: DeliveryContext, items: AsyncIterable<T>
       if (!delivery) continue;
       while (inFlight.size >= DELIVERIES_IN_FLIGHT) await Promise.race(inFlight);
       if (fatal) break;
-      const task: Promise<void> = deliver(c, delivery.doc, delivery.produce)
+      const task: Promise<void> = deliver(c, delivery.doc, delivery.produce, delivery.sourceRequests)
         .catch((error: unknown) => void (fatal ??= { error }))
         .finally(() => inFlight.delete(task));
       inFlight.add(task);

@@ -10,10 +10,12 @@ import { hashRecord } from './store.js';
 /** Every BaseLinker-issued invoice from `from` to the end of the as-of date, as PDF, each version once. */
 export async function backupInvoices(c: StepContext, from: number): Promise<void> {
   const numbers = new Map<number, string>();
-  let seen = 0;
+  let [read, seen] = [0, 0];
+  c.progress.start('invoices', from, c.asOf.end);
   await deliverEach(c.delivery, scanInvoices(c.api, from), (raw) => {
     const invoice = c.parseOrSkip('invoices', raw, parseInvoice);
     if (!invoice) return null;
+    c.progress.advance(++read, invoice.issuedAt);
     numbers.set(invoice.id, invoice.number);
     if (invoice.issuedAt > c.asOf.end) return null;
     seen++;
@@ -27,9 +29,11 @@ export async function backupInvoices(c: StepContext, from: number): Promise<void
       extension: 'pdf',
       contentType: 'application/pdf',
     };
-    return { doc, produce: () => invoicePdf(c, invoice, numbers) };
+    return { doc, produce: () => invoicePdf(c, invoice, numbers), sourceRequests: c.config.invoices.pdf === 'baselinker' ? 1 : 0 };
   });
-  c.logger.info(`invoices: ${seen} in scope`);
+  const summary = `${seen} in scope, ${c.delivery.tally.stored.invoices} stored`;
+  c.progress.end(summary);
+  c.logger.info(`invoices: ${summary}`);
 }
 
 async function invoicePdf(c: StepContext, invoice: Invoice, numbers: Map<number, string>): Promise<Uint8Array> {

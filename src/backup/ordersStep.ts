@@ -24,12 +24,15 @@ export async function backupOrders(c: StepContext): Promise<Map<number, string>>
   const downloadedAt = c.clock.now();
   const name = ordersFileName(downloadedAt, config.timeZone);
 
+  const horizon = daysBefore(asOf, config.orders.lookbackDays);
   async function* inWindow(): AsyncGenerator<Order> {
-    for await (const raw of scanOrders(c.api, daysBefore(asOf, config.orders.lookbackDays))) {
+    c.progress.start('orders', horizon, Math.floor(downloadedAt / 1000));
+    for await (const raw of scanOrders(c.api, horizon)) {
       // One malformed order is left out of the CSV and counted (exit 3), instead of costing the night its invoices.
       const order = c.parseOrSkip('orders', raw, parseOrder);
       if (!order) continue;
       currencies.set(order.id, order.currency);
+      c.progress.advance(currencies.size, order.confirmedAt);
       if (order.inStatusSince >= window.from && order.inStatusSince <= window.to) yield order;
     }
   }
@@ -37,6 +40,7 @@ export async function backupOrders(c: StepContext): Promise<Map<number, string>>
   if (c.delivery.dryRun) {
     let rows = 0;
     for await (const _order of inWindow()) rows++;
+    c.progress.end(`${rows} in the ${config.orders.windowDays}-day window, ${currencies.size} read`);
     c.logger.info(`orders: ${rows} in the ${config.orders.windowDays}-day window`);
     await deliver(c.delivery, ordersDocument(c, name, 'dry-run'), async () => new Uint8Array());
     return currencies;
@@ -50,7 +54,9 @@ export async function backupOrders(c: StepContext): Promise<Map<number, string>>
       timeZone: config.timeZone,
       statusNames,
     });
-    c.logger.info(`orders: ${rows} in the ${config.orders.windowDays}-day window, ${currencies.size} read`);
+    const summary = `${rows} in the ${config.orders.windowDays}-day window, ${currencies.size} read`;
+    c.progress.end(summary);
+    c.logger.info(`orders: ${summary}`);
     await deliver(c.delivery, ordersDocument(c, name, await fileHash(spool)), async () => ({ path: spool, size }));
   } finally {
     // The spool is our own scratch copy in the data dir, not a stored document.

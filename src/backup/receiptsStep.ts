@@ -13,10 +13,13 @@ import { hashRecord } from './store.js';
  * scan; only a receipt whose order was not read costs a getReceipt request.
  */
 export async function backupReceipts(c: StepContext, from: number, orderCurrencies: ReadonlyMap<number, string>): Promise<void> {
-  let seen = 0;
+  let [read, seen] = [0, 0];
+  c.progress.start('receipts', from, c.asOf.end);
   await deliverEach(c.delivery, scanReceipts(c.api, from, c.asOf.end), (raw) => {
     const entry = c.parseOrSkip('receipts', raw, parseReceiptEntry);
-    if (!entry || entry.issuedAt > c.asOf.end) return null;
+    if (!entry) return null;
+    c.progress.advance(++read, entry.issuedAt);
+    if (entry.issuedAt > c.asOf.end) return null;
     seen++;
     const doc = {
       kind: 'receipts' as const,
@@ -29,9 +32,15 @@ export async function backupReceipts(c: StepContext, from: number, orderCurrenci
       contentType: 'application/pdf',
     };
     const options = { language: c.config.documents.language, timeZone: c.config.timeZone };
-    return { doc, produce: async () => c.renderer.renderReceipt(await completeReceipt(c, entry, orderCurrencies), options) };
+    return {
+      doc,
+      produce: async () => c.renderer.renderReceipt(await completeReceipt(c, entry, orderCurrencies), options),
+      sourceRequests: orderCurrencies.has(entry.orderId) ? 0 : 1,
+    };
   });
-  c.logger.info(`receipts: ${seen} in scope`);
+  const summary = `${seen} in scope, ${c.delivery.tally.stored.receipts} stored`;
+  c.progress.end(summary);
+  c.logger.info(`receipts: ${summary}`);
 }
 
 async function completeReceipt(c: StepContext, entry: ReceiptEntry, orderCurrencies: ReadonlyMap<number, string>): Promise<Receipt> {

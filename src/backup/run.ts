@@ -15,8 +15,11 @@ import { backupOrders } from './ordersStep.js';
 import { backupReceipts } from './receiptsStep.js';
 import { establishCutoff, recordComplete, scanStart } from './scope.js';
 import { Tally } from './tally.js';
+import { noProgress, type Progress } from './progress.js';
 
 export interface RunDeps {
+  /** Where a run reports how far it has come (a terminal's progress bars); nowhere by default. */
+  progress?: Progress;
   config: Config;
   ledger: Ledger;
   destinations: readonly Destination[];
@@ -44,6 +47,7 @@ export interface StepContext extends RunDeps {
   delivery: DeliveryContext;
   /** Renders PDFs, on worker threads once a run has many; closed when the run ends. */
   renderer: DocumentRenderer;
+  progress: Progress;
   spoolDir: string;
   parseOrSkip<T>(kind: DocumentKind, raw: unknown, parse: (raw: unknown) => T): T | null;
 }
@@ -65,6 +69,7 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
     spoolDir: path.join(config.dataDir, 'spool'),
     delivery: { ledger, destinations: deps.destinations, logger, tally, runId, dryRun },
     renderer: createDocumentRenderer(),
+    progress: deps.progress ?? noProgress,
     parseOrSkip(kind, raw, parse) {
       try {
         return parse(raw);

@@ -6,6 +6,8 @@ export class Tally {
   readonly stored: Record<DocumentKind, number> = { orders: 0, invoices: 0, receipts: 0 };
   readonly failed: Record<DocumentKind, number> = { orders: 0, invoices: 0, receipts: 0 };
   readonly planned: { destination: string; path: string }[] = [];
+  /** Dry run: the per-document BaseLinker requests the real run would add to the list requests already made. */
+  plannedSourceRequests = 0;
   /** Destinations that refused for good (quota, permissions): nothing more is sent to them in this run. */
   readonly stoppedDestinations = new Map<string, BackupError>();
 

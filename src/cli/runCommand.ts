@@ -9,7 +9,9 @@ import { ExitCode, UsageError } from '../lib/errors.js';
 import { reportFailure } from './failure.js';
 import { acquireRunLock, type RunLock } from '../schedule/lock.js';
 import { loadConfig } from '../config/config.js';
-import { createTransport, ledgerExists, setupLogger } from './setup.js';
+import { createTransport, interactive, ledgerExists, setupLogger } from './setup.js';
+import { terminalProgress } from './progressBar.js';
+import { describeEstimate, estimateRun } from '../backup/estimate.js';
 import { flushLogger, RecentLines } from '../lib/logger.js';
 import { createHealthPing } from '../lib/healthPing.js';
 
@@ -42,10 +44,11 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
     const destinations = createDestinations({ config, ledger, clock, logger });
     await assertDestinationsBelongToLedger(ledger.recentRuns(1).length > 0, destinations, config.dataDir);
     if (!dryRun) ledger.closeInterruptedRuns();
-    const report = await runBackup({ config, ledger, destinations, api, clock, logger }, { asOf, kinds, dryRun });
+    const progress = interactive() ? terminalProgress(process.stderr) : undefined;
+    const report = await runBackup({ config, ledger, destinations, api, clock, logger, progress }, { asOf, kinds, dryRun });
     if (dryRun) {
       for (const p of report.tally.planned) process.stdout.write(`${p.destination}  ${p.path}\n`);
-      process.stdout.write(`${report.message}; ${api.requestCount} BaseLinker requests made\n`);
+      process.stdout.write(`${report.message}\n${describeEstimate(estimateRun(config, ledger, report.tally, api.requestCount), config)}\n`);
     } else {
       const meta = { requests: api.requestCount };
       if (report.exitCode === ExitCode.ok) logger.info(report.message, meta);

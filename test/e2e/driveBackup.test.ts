@@ -122,6 +122,19 @@ describe('backup to Google Drive, end to end', () => {
     for (const secret of [saved.refreshToken, saved.clientSecret, TOKEN]) expect(result.stderr + result.stdout + log).not.toContain(secret);
   });
 
+  it('a dry run lists the Drive paths and estimates the requests and the paced time, touching nothing', async () => {
+    await signIn();
+    const before = drive.requests.length;
+    const dry = await runCli(['run', '--date', AS_OF, '--dry-run'], { ...env, GDRIVE_WRITES_PER_SECOND: '3' });
+    expect(dry.code).toBe(0);
+    const files = expectedDocuments().length + 1;
+    // One upload per file, a search and a create for each of the 6 new folders, one batch of ids, one check.
+    expect(dry.stdout).toContain(`gdrive: ${files} files, about ${files + 6 * 2 + 2} requests (${Math.ceil((files + 6) / 3)} s at 3 writes/s)`);
+    expect(dry.stdout).toContain(`gdrive  ${MONTH}/Invoices/FV_1_11_2026.pdf`);
+    expect(driveFiles()).toEqual([]);
+    expect(drive.requests.slice(before).map((r) => r.path)).toEqual(['/token', '/drive/v3/about']);
+  });
+
   it('signs in on a headless server from the pasted redirect address', async () => {
     const said = await signIn('paste');
     expect(said).toContain('That is not an address');

@@ -151,6 +151,13 @@ describe('backup run, end to end on a local folder', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${MONTH}/Invoices/FV_1_11_2026.pdf`);
     expect(result.stdout).toMatch(/dry run: \d+ files would be stored/);
+    // Unpaced in this test; the estimate counts the list requests plus none per document (receipts' orders are known).
+    expect(result.stdout).toMatch(/the real run needs about \d+ BaseLinker requests/);
+    const planned = result.stdout.split('\n').filter((l) => l.startsWith('local:') && l.includes('  BaseLinker Backup/'));
+    expect(planned).toHaveLength(landmarks.invoices.thisMonth.length + landmarks.receipts.thisMonth.length + 1);
+    expect(result.stdout).toContain(`local:${backupDir}: ${planned.length} files`);
+    // Not a terminal: no progress bars, only log lines.
+    expect(result.stderr).not.toContain('\r');
     expect(fs.existsSync(backupDir)).toBe(false);
     expect(fs.existsSync(env.BACKUP_DATA_DIR!)).toBe(false);
   });
