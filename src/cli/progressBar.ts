@@ -30,8 +30,9 @@ export function terminalProgress(stream: NodeJS.WriteStream, now: () => number =
       const eta = fraction > 0.02 ? `  ~${duration((elapsed * (1 - fraction)) / fraction)} left` : '';
       draw(`${phase.padEnd(9)} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}]  ${count.toLocaleString('en').replaceAll(',', ' ')} read${eta}`);
     },
-    end(summary) {
-      draw(`${phase.padEnd(9)} ${summary}\n`);
+    end() {
+      // The bar goes; the run's own log line says how the phase ended.
+      stream.write('\r\x1b[2K');
     },
   };
 }
