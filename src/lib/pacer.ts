@@ -13,16 +13,23 @@ export interface Pacer {
 
 export function createPacer(perMinute: number, clock: Clock): Pacer {
   const intervalMs = perMinute > 0 ? 60_000 / perMinute : 0;
-  let nextAt = 0;
+  // Calls are let through one at a time, each at least an interval after the one before actually went, not after
+  // the moment it was planned for: a wake-up that comes late (a busy event loop or machine) then pushes the next
+  // calls back instead of bunching them up with it, because the server counts calls as they arrive.
+  let lastStart = -Infinity;
+  let queue: Promise<void> = Promise.resolve();
   return {
-    async take() {
-      const now = clock.now();
-      const startAt = Math.max(now, nextAt);
-      nextAt = startAt + intervalMs;
-      if (startAt > now) await clock.sleep(startAt - now);
+    take() {
+      const turn = queue.then(async () => {
+        const wait = lastStart + intervalMs - clock.now();
+        if (wait > 0) await clock.sleep(wait);
+        lastStart = Math.max(clock.now(), lastStart + intervalMs);
+      });
+      queue = turn;
+      return turn;
     },
     pauseUntil(untilMs) {
-      nextAt = Math.max(nextAt, untilMs);
+      lastStart = Math.max(lastStart, untilMs - intervalMs);
     },
   };
 }
