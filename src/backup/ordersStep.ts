@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Order } from '../domain/documents.js';
+import { fileChunks } from '../lib/fileChunks.js';
 import { writeOrdersCsv } from '../render/ordersCsv.js';
 import { fetchStatusNames, scanOrders } from '../sources/baselinker/lists.js';
 import { parseOrder } from '../sources/baselinker/parse.js';
@@ -81,6 +81,6 @@ function ordersDocument(c: StepContext, name: string, hash: string) {
 
 async function fileHash(file: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  for await (const chunk of fileChunks(file)) hash.update(chunk);
   return hash.digest('hex');
 }

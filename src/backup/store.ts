@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import type { DocumentKind } from '../domain/documents.js';
 import { NameTakenError, type Body, type Destination } from '../destinations/destination.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { crashPoint } from '../lib/crashPoint.js';
+import { fileChunks } from '../lib/fileChunks.js';
 import { candidateNames, folderKey } from './naming.js';
 
 /** One version of one document, as the ledger knows it. */
@@ -120,6 +120,6 @@ export function canonicalJson(value: unknown): string {
 async function sha256Of(body: Body): Promise<string> {
   const hash = createHash('sha256');
   if (body instanceof Uint8Array) return hash.update(body).digest('hex');
-  for await (const chunk of fs.createReadStream(body.path)) hash.update(chunk as Buffer);
+  for await (const chunk of fileChunks(body.path)) hash.update(chunk);
   return hash.digest('hex');
 }

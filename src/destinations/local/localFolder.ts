@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { crashPoint } from '../../lib/crashPoint.js';
+import { fileChunks } from '../../lib/fileChunks.js';
 import { assertSafeName, NameTakenError, type Body, type Destination, type ListedFile, type PutRequest, type StoredFile } from '../destination.js';
 
 // Our own bookkeeping beside the backup tree: temp files being written, and one marker per token recording where
@@ -110,8 +111,8 @@ async function writeDurably(file: string, body: Body): Promise<void> {
       await handle.writeFile(body.subarray(half));
     } else {
       let first = true;
-      for await (const chunk of fs.createReadStream(body.path)) {
-        await handle.writeFile(chunk as Buffer);
+      for await (const chunk of fileChunks(body.path)) {
+        await handle.writeFile(chunk);
         if (first) crashPoint('mid-write');
         first = false;
       }
