@@ -46,7 +46,7 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 /**
  * Each thread is a V8 isolate of its own, with pdf-lib, fontkit and the fonts loaded (about 50 MB) and a young
  * generation that V8 lets grow to about 48 MB while rendering churns through short-lived objects. Capping that at
- * 8 MB costs no measurable speed (`npm run bench`) and keeps a run's peak RSS under 300 MB.
+ * 8 MB cost no measurable speed and took 30 to 50 MB per thread off a large run's peak RSS (`npm run bench`).
  */
 const THREAD_YOUNG_GENERATION_MB = 8;
 
