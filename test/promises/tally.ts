@@ -16,14 +16,5 @@ export function bump(counts: Record<string, number>, key: string, by = 1): void 
   counts[key] = (counts[key] ?? 0) + by;
 }
 
-/** Small, seedable and good enough to spread kills: the seed is printed, so a failing trial can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seedable, so a failing trial can be replayed from the printed seed: the demo shop's generator.
+export { seededRandom } from '../../src/emulators/baselinker/demoTime.js';

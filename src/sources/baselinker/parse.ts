@@ -44,18 +44,25 @@ export function parseOrder(raw: unknown): Order {
   };
 }
 
-function parseOrderProduct(raw: unknown, what: string): OrderProduct {
-  const p = record(raw, what);
+/** The fields every kind of line shares: order products, invoice items and receipt items. */
+function readLine(p: Wire, what: string): ReceiptItem {
   return {
     name: text(p.name),
     sku: text(p.sku),
     ean: text(p.ean),
-    productId: text(p.product_id),
-    variantId: text(p.variant_id),
-    attributes: text(p.attributes),
     priceGross: num(p.price_brutto, `${what} price_brutto`),
     taxRate: num(p.tax_rate, `${what} tax_rate`),
     quantity: num(p.quantity, `${what} quantity`),
+  };
+}
+
+function parseOrderProduct(raw: unknown, what: string): OrderProduct {
+  const p = record(raw, what);
+  return {
+    ...readLine(p, what),
+    productId: text(p.product_id),
+    variantId: text(p.variant_id),
+    attributes: text(p.attributes),
     weight: num(p.weight, `${what} weight`),
   };
 }
@@ -117,13 +124,8 @@ export function parseInvoice(raw: unknown): Invoice {
 function parseInvoiceItem(raw: unknown, what: string): InvoiceItem {
   const p = record(raw, what);
   return {
-    name: text(p.name),
-    sku: text(p.sku),
-    ean: text(p.ean),
-    priceGross: num(p.price_brutto, `${what} price_brutto`),
+    ...readLine(p, what),
     priceNet: num(p.price_netto, `${what} price_netto`),
-    taxRate: num(p.tax_rate, `${what} tax_rate`),
-    quantity: num(p.quantity, `${what} quantity`),
     isShipment: flag(p.is_shipment),
   };
 }
@@ -149,15 +151,7 @@ export function parseReceiptEntry(raw: unknown): ReceiptEntry {
 }
 
 function parseReceiptItem(raw: unknown, what: string): ReceiptItem {
-  const p = record(raw, what);
-  return {
-    name: text(p.name),
-    sku: text(p.sku),
-    ean: text(p.ean),
-    priceGross: num(p.price_brutto, `${what} price_brutto`),
-    taxRate: num(p.tax_rate, `${what} tax_rate`),
-    quantity: num(p.quantity, `${what} quantity`),
-  };
+  return readLine(record(raw, what), what);
 }
 
 /** A receipt's total is the sum of its lines; computing it saves one getReceipt request per receipt. */
