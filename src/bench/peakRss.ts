@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 
-function peakKb(): number {
+/** This process's peak resident set size in KB, threads included. */
+export function peakKb(): number {
   try {
     const hwm = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
     if (hwm) return Number(hwm[1]);

@@ -7,8 +7,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Invoice, Receipt } from '../domain/documents.js';
-import { renderInvoicePdf, type InvoicePdfOptions } from './invoicePdf.js';
-import { renderReceiptPdf, type ReceiptPdfOptions } from './receiptPdf.js';
+import type { InvoicePdfOptions } from './invoicePdf.js';
+import type { ReceiptPdfOptions } from './receiptPdf.js';
 
 export type RenderJob =
   | { kind: 'invoice'; invoice: Invoice; options: InvoicePdfOptions }
@@ -25,11 +25,17 @@ export interface DocumentRenderer {
   close(): Promise<void>;
 }
 
-export function renderHere(job: RenderJob): Promise<Uint8Array> {
-  return job.kind === 'invoice' ? renderInvoicePdf(job.invoice, job.options) : renderReceiptPdf(job.receipt, job.options);
+/**
+ * Renders on the calling thread. pdf-lib, fontkit and the parsed fonts weigh about 50 MB in the thread that loads
+ * them, so they are imported on the first render, not with this module: a run whose documents render on threads
+ * never loads them here.
+ */
+export async function renderHere(job: RenderJob): Promise<Uint8Array> {
+  if (job.kind === 'invoice') return (await import('./invoicePdf.js')).renderInvoicePdf(job.invoice, job.options);
+  return (await import('./receiptPdf.js')).renderReceiptPdf(job.receipt, job.options);
 }
 
-/** Renders on the calling thread. */
+/** Renders on the calling thread: with one core, and for the pool when none of its threads is left. */
 export const inProcessRenderer: DocumentRenderer = {
   renderInvoice: (invoice, options) => renderHere({ kind: 'invoice', invoice, options }),
   renderReceipt: (receipt, options) => renderHere({ kind: 'receipt', receipt, options }),
@@ -126,33 +132,22 @@ export function createRenderPool({ threads }: { threads: number }): DocumentRend
 }
 
 /**
- * Documents a run renders on this thread before it starts render threads. A thread's start (loading pdf-lib and
- * fontkit, parsing the fonts) costs a few hundred milliseconds of CPU, about what ~100 invoices take to render
- * (`npm run bench` shows it). A nightly run usually has a few dozen new documents and never pays it; a run that
- * goes past this pays it once and wins it back within a few hundred more documents; the first backup of a busy
- * account, or a catch-up after weeks, has thousands.
- */
-export const RENDER_HERE_FIRST = 100;
-
-/**
- * The renderer a backup run uses: the first RENDER_HERE_FIRST documents render on this thread; past them, the
- * rest go to a pool of min(2, cores - 1) threads. This thread stays busy too (BaseLinker pages, the ledger, the
- * uploads), so on the two cores this usually runs on one render thread keeps both cores working, and a second only
- * adds its memory (about 65 MB; the end-to-end benchmark measured it); a nightly backup should not take more of a
- * bigger host than two threads; with one core a thread would only add copying.
+ * The renderer a backup run uses: with more than one core, a pool of min(2, cores - 1) threads, started at the first
+ * document; with one core, this thread, where a render thread would only add copying. This thread stays busy too
+ * (BaseLinker pages, the ledger, the uploads), so on the two cores this usually runs on one render thread keeps both
+ * cores working, and a second only adds its memory (about 65 MB); a nightly backup should not take more of a bigger
+ * host than two threads. Rendering only on threads keeps pdf-lib out of this thread: loaded in both, it cost a large
+ * run about 50 MB of its peak (`npm run bench`). A thread's start costs this thread nothing it would not pay to
+ * render here, since the libraries and fonts load in either case.
  */
 export function createDocumentRenderer(cores = availableParallelism()): DocumentRenderer {
   const threads = Math.min(2, cores - 1);
+  if (threads < 1) return inProcessRenderer;
   let pool: DocumentRenderer | null = null;
-  let rendered = 0;
-  const pick = (): DocumentRenderer => {
-    if (pool) return pool;
-    if (threads < 1 || ++rendered <= RENDER_HERE_FIRST) return inProcessRenderer;
-    return (pool = createRenderPool({ threads }));
-  };
+  const started = (): DocumentRenderer => (pool ??= createRenderPool({ threads }));
   return {
-    renderInvoice: (invoice, options) => pick().renderInvoice(invoice, options),
-    renderReceipt: (receipt, options) => pick().renderReceipt(receipt, options),
+    renderInvoice: (invoice, options) => started().renderInvoice(invoice, options),
+    renderReceipt: (receipt, options) => started().renderReceipt(receipt, options),
     close: async () => pool?.close(),
   };
 }

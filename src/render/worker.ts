@@ -4,6 +4,9 @@ import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../lib/errors.js';
 import { dejaVuPrograms } from './fonts.js';
 import { renderHere, type RenderJob, type RenderReply } from './pool.js';
+// Loaded with the thread, not by its first job (renderHere imports them lazily for the main thread's sake).
+import './invoicePdf.js';
+import './receiptPdf.js';
 
 const port = parentPort;
 if (!port) throw new Error('render/worker.js runs as a worker thread of the render pool');

@@ -1,6 +1,11 @@
 // The render pool's promise: a worker thread gives exactly the bytes this thread would, a document that fails to
 // render fails alone, and a closed pool takes no more work. Threads run the built worker (dist/render/worker.js,
 // made by `npm test`'s build), so the pool is imported from dist too: from src, its worker file would not exist.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as built from '../../dist/render/pool.js';
 import type * as source from '../../src/render/pool.js';
@@ -8,7 +13,7 @@ import { renderInvoicePdf } from '../../src/render/invoicePdf.js';
 import { renderReceiptPdf } from '../../src/render/receiptPdf.js';
 import { correctingInvoice, eurInvoice, longInvoice, plnInvoice, receipt } from '../fixtures/documents.js';
 
-const { createRenderPool, createDocumentRenderer, RENDER_HERE_FIRST } = built as typeof source;
+const { createRenderPool, createDocumentRenderer } = built as typeof source;
 const pl = { language: 'pl', timeZone: 'Europe/Warsaw' } as const;
 const invoices = [plnInvoice, correctingInvoice, eurInvoice, longInvoice];
 
@@ -42,14 +47,37 @@ describe('render pool', () => {
     await expect(pool.renderInvoice(plnInvoice, pl)).rejects.toThrow('closed');
   });
 
-  it('the run renderer gives the same bytes before and after it moves to threads', async () => {
-    const renderer = createDocumentRenderer(2);
-    try {
-      const pdfs = await Promise.all(Array.from({ length: RENDER_HERE_FIRST + 3 }, () => renderer.renderInvoice(plnInvoice, pl)));
-      const expected = Buffer.from(await renderInvoicePdf(plnInvoice, pl));
-      for (const pdf of pdfs) expect(Buffer.from(pdf).equals(expected)).toBe(true);
-    } finally {
-      await renderer.close();
+  it('the run renderer gives the same bytes on threads (two cores) and on this thread (one core)', async () => {
+    const expected = Buffer.from(await renderInvoicePdf(plnInvoice, pl));
+    for (const cores of [2, 1]) {
+      const renderer = createDocumentRenderer(cores);
+      try {
+        const pdfs = await Promise.all(Array.from({ length: 5 }, () => renderer.renderInvoice(plnInvoice, pl)));
+        for (const pdf of pdfs) expect(Buffer.from(pdf).equals(expected), `${cores} cores`).toBe(true);
+      } finally {
+        await renderer.close();
+      }
     }
+  });
+
+  // pdf-lib weighs about 50 MB in each thread that loads it; a large run's peak memory depends on loading it once.
+  it('with threads, pdf-lib is never loaded on the main thread', () => {
+    const loadedAfterRendering = (cores: number): boolean => {
+      const script = `
+        import { createRequire } from 'node:module';
+        import { createDocumentRenderer } from ${JSON.stringify(pathToFileURL(path.resolve('dist/render/pool.js')).href)};
+        const renderer = createDocumentRenderer(${cores});
+        await renderer.renderInvoice(${JSON.stringify(plnInvoice)}, { language: 'pl', timeZone: 'Europe/Warsaw' });
+        await renderer.close();
+        const cache = createRequire(import.meta.url).cache;
+        process.stdout.write(String(Object.keys(cache).some((file) => file.includes('/pdf-lib/'))));
+      `;
+      // A file, not --eval: a worker inherits the parent's flags, and --input-type would stop it from starting.
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'blb-pool-')), 'probe.mjs');
+      fs.writeFileSync(file, script);
+      return execFileSync(process.execPath, [file], { encoding: 'utf8' }) === 'true';
+    };
+    expect(loadedAfterRendering(2)).toBe(false);
+    expect(loadedAfterRendering(1)).toBe(true);
   });
 });
