@@ -2,14 +2,14 @@
 // Polish, Czech, German and most European scripts, embedded as subsets (only the glyphs used).
 //
 // Everything that does not depend on the document is done once per process and cached at module level:
-// reading the 750 KB font files, parsing them (fontkit for the cmap and metrics, trueType.ts for the raw
+// reading the 750 KB font files, parsing them (fontInfo.ts for the cmap and metrics, trueType.ts for the raw
 // tables), and the glyph widths. Per document only the glyphs used are looked up, copied and written.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import fontkit from '@pdf-lib/fontkit';
 import type { PDFDocument, PDFRef } from 'pdf-lib';
 import { EmbeddedFont } from './embeddedFont.js';
+import { readFontInfo } from './fontInfo.js';
 import { parseTrueType, type TrueTypeFont } from './trueType.js';
 
 /** One font as the layout code sees it. */
@@ -62,41 +62,36 @@ function fontPath(file: string): string {
 
 function loadProgram(file: string): FontProgram {
   const bytes = new Uint8Array(readFileSync(fontPath(file)));
-  const parsed = fontkit.create(bytes);
+  const info = readFontInfo(bytes);
   const raw = parseTrueType(bytes);
-  const scale = 1000 / parsed.unitsPerEm;
+  const scale = 1000 / info.unitsPerEm;
   const widths = new Uint16Array(raw.numGlyphs);
   raw.advances.forEach((advance, gid) => (widths[gid] = Math.round(advance * scale)));
   const glyphIds = new Map<number, number>();
-  const weight: number = (parsed['OS/2'] as { usWeightClass?: number } | undefined)?.usWeightClass ?? 400;
+  const [minX, minY, maxX, maxY] = info.bbox;
   return {
-    postscriptName: parsed.postscriptName ?? file.replace(/\.ttf$/, ''),
+    postscriptName: info.postscriptName,
     raw,
     widths,
     glyphId(codePoint) {
       let id = glyphIds.get(codePoint);
       if (id === undefined) {
-        id = parsed.hasGlyphForCodePoint(codePoint) ? parsed.glyphForCodePoint(codePoint).id : 0;
+        id = info.glyphId(codePoint);
         glyphIds.set(codePoint, id);
       }
       return id;
     },
     descriptor: {
       // Symbolic (bit 3), as pdfkit and pdf-lib mark embedded subsets: glyphs are addressed by CID.
-      flags: 4 | (parsed.italicAngle !== 0 ? 64 : 0),
-      bbox: [parsed.bbox.minX, parsed.bbox.minY, parsed.bbox.maxX, parsed.bbox.maxY].map((v) => Math.round(v * scale)) as [
-        number,
-        number,
-        number,
-        number,
-      ],
-      italicAngle: parsed.italicAngle,
-      ascent: Math.round(parsed.ascent * scale),
-      descent: Math.round(parsed.descent * scale),
-      capHeight: Math.round((parsed.capHeight || parsed.ascent) * scale),
-      xHeight: Math.round((parsed.xHeight || 0) * scale),
+      flags: 4 | (info.italicAngle !== 0 ? 64 : 0),
+      bbox: [minX, minY, maxX, maxY].map((v) => Math.round(v * scale)) as [number, number, number, number],
+      italicAngle: info.italicAngle,
+      ascent: Math.round(info.ascent * scale),
+      descent: Math.round(info.descent * scale),
+      capHeight: Math.round((info.capHeight || info.ascent) * scale),
+      xHeight: Math.round(info.xHeight * scale),
       // Only a hint for viewers that substitute fonts; a common estimate from the weight class.
-      stemV: Math.round(50 + (weight / 65) ** 2),
+      stemV: Math.round(50 + (info.weightClass / 65) ** 2),
     },
   };
 }

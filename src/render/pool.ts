@@ -26,7 +26,7 @@ export interface DocumentRenderer {
 }
 
 /**
- * Renders on the calling thread. pdf-lib, fontkit and the parsed fonts weigh about 50 MB in the thread that loads
+ * Renders on the calling thread. pdf-lib and the parsed fonts weigh about 35 MB in the thread that loads
  * them, so they are imported on the first render, not with this module: a run whose documents render on threads
  * never loads them here.
  */
@@ -50,7 +50,7 @@ interface Task {
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 /**
- * Each thread is a V8 isolate of its own, with pdf-lib, fontkit and the fonts loaded (about 50 MB) and a young
+ * Each thread is a V8 isolate of its own, with pdf-lib and the fonts loaded (about 35 MB) and a young
  * generation that V8 lets grow to about 48 MB while rendering churns through short-lived objects. Capping that at
  * 8 MB cost no measurable speed and took 30 to 50 MB per thread off a large run's peak RSS (`npm run bench`).
  */

@@ -26,9 +26,9 @@ export interface TrueTypeFont {
 
 const COPIED_TABLES = ['head', 'hhea', 'maxp', 'loca', 'glyf', 'hmtx'] as const;
 
-/** Parses the tables needed for subsetting and drops the hinting. Done once per font file. */
-export function parseTrueType(bytes: Uint8Array): TrueTypeFont {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** Every table of a TrueType font file, by tag, as views into its bytes. */
+export function tableDirectory(bytes: Uint8Array): Map<string, Uint8Array> {
+  const view = dataView(bytes);
   const version = view.getUint32(0);
   if (version !== 0x00010000 && version !== 0x74727565 /* 'true' */) {
     throw new Error('not a TrueType (glyf-based) font');
@@ -38,14 +38,21 @@ export function parseTrueType(bytes: Uint8Array): TrueTypeFont {
   for (let i = 0; i < numTables; i++) {
     const rec = 12 + i * 16;
     const tag = String.fromCharCode(bytes[rec]!, bytes[rec + 1]!, bytes[rec + 2]!, bytes[rec + 3]!);
-    if ((COPIED_TABLES as readonly string[]).includes(tag)) {
-      const offset = view.getUint32(rec + 8);
-      const length = view.getUint32(rec + 12);
-      tables.set(tag, bytes.subarray(offset, offset + length));
-    }
+    const offset = view.getUint32(rec + 8);
+    const length = view.getUint32(rec + 12);
+    tables.set(tag, bytes.subarray(offset, offset + length));
   }
-  for (const tag of ['head', 'hhea', 'maxp', 'loca', 'glyf', 'hmtx']) {
-    if (!tables.has(tag)) throw new Error(`TrueType font lacks the ${tag} table`);
+  return tables;
+}
+
+/** Parses the tables needed for subsetting and drops the hinting. Done once per font file. */
+export function parseTrueType(bytes: Uint8Array): TrueTypeFont {
+  const all = tableDirectory(bytes);
+  const tables = new Map<string, Uint8Array>();
+  for (const tag of COPIED_TABLES) {
+    const table = all.get(tag);
+    if (!table) throw new Error(`TrueType font lacks the ${tag} table`);
+    tables.set(tag, table);
   }
   const head = dataView(tables.get('head')!);
   const maxp = dataView(tables.get('maxp')!);
@@ -280,6 +287,6 @@ function pad4(n: number): number {
   return (n + 3) & ~3;
 }
 
-function dataView(bytes: Uint8Array): DataView {
+export function dataView(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
