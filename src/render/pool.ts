@@ -1,4 +1,5 @@
-// Rendering documents off the main thread, so a run with many documents uses every core it is given.
+// Rendering documents off the main thread, so that rendering and the main thread's own work (BaseLinker, the ledger,
+// the uploads) run side by side on two cores.
 //
 // A job is plain data (the domain document and its options), structured-cloned to a worker; the PDF comes back as
 // a transferred buffer, not a copy. Each worker parses the fonts once when it starts (fonts.ts caches per thread)
@@ -132,17 +133,25 @@ export function createRenderPool({ threads }: { threads: number }): DocumentRend
 }
 
 /**
- * The renderer a backup run uses: with more than one core, a pool of min(2, cores - 1) threads, started at the first
- * document; with one core, this thread, where a render thread would only add copying. This thread stays busy too
- * (BaseLinker pages, the ledger, the uploads), so on the two cores this usually runs on one render thread keeps both
- * cores working, and a second only adds its memory (about 65 MB); a nightly backup should not take more of a bigger
- * host than two threads. Rendering only on threads keeps pdf-lib out of this thread: loaded in both, it cost a large
- * run about 50 MB of its peak (`npm run bench`). A thread's start costs this thread nothing it would not pay to
- * render here, since the libraries and fonts load in either case.
+ * Render threads a run uses: one whenever there is a second core, never more. On the two cores this usually runs
+ * on, this thread stays busy too (BaseLinker pages, the ledger, the uploads), so one render thread keeps both cores
+ * working; with one core a thread would only add copying. More would add their memory (each thread is a V8 isolate
+ * with pdf-lib and the fonts, 35 MB and more: `npm run bench`) to the peak of a bigger host without making a real
+ * run faster, since a real run waits on BaseLinker's and Drive's rate limits, not on rendering.
+ */
+export function renderThreadsFor(cores = availableParallelism()): number {
+  return cores > 1 ? 1 : 0;
+}
+
+/**
+ * The renderer a backup run uses: a pool of renderThreadsFor(cores) threads, started at the first document, or this
+ * thread when that is none. Rendering only on the thread keeps pdf-lib out of this one: loaded in both, it cost a
+ * large run about 50 MB of its peak (`npm run bench`). Starting the thread costs this thread nothing it would not
+ * pay to render here, since the library and fonts load either way.
  */
 export function createDocumentRenderer(cores = availableParallelism()): DocumentRenderer {
-  const threads = Math.min(2, cores - 1);
-  if (threads < 1) return inProcessRenderer;
+  const threads = renderThreadsFor(cores);
+  if (threads === 0) return inProcessRenderer;
   let pool: DocumentRenderer | null = null;
   const started = (): DocumentRenderer => (pool ??= createRenderPool({ threads }));
   return {

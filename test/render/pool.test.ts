@@ -13,7 +13,7 @@ import { renderInvoicePdf } from '../../src/render/invoicePdf.js';
 import { renderReceiptPdf } from '../../src/render/receiptPdf.js';
 import { correctingInvoice, eurInvoice, longInvoice, plnInvoice, receipt } from '../fixtures/documents.js';
 
-const { createRenderPool, createDocumentRenderer } = built as typeof source;
+const { createRenderPool, createDocumentRenderer, renderThreadsFor } = built as typeof source;
 const pl = { language: 'pl', timeZone: 'Europe/Warsaw' } as const;
 const invoices = [plnInvoice, correctingInvoice, eurInvoice, longInvoice];
 
@@ -60,7 +60,12 @@ describe('render pool', () => {
     }
   });
 
-  // pdf-lib weighs about 50 MB in each thread that loads it; a large run's peak memory depends on loading it once.
+  it('a run renders on one thread beside the main one whatever the cores, and on the main one with a single core', () => {
+    expect([1, 2, 4, 64].map((cores) => renderThreadsFor(cores))).toEqual([0, 1, 1, 1]);
+  });
+
+  // pdf-lib and the fonts weigh about 35 MB in each thread that loads them: a large run's peak memory depends on
+  // loading them once.
   it('with threads, pdf-lib is never loaded on the main thread', () => {
     const loadedAfterRendering = (cores: number): boolean => {
       const script = `
