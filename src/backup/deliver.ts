@@ -1,6 +1,6 @@
 import { BackupError, errorMessage, DestinationFullError, UnauthorisedError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { Ledger } from '../ledger/ledger.js';
+import { isLedgerFailure, type Ledger } from '../ledger/ledger.js';
 import type { Body, Destination } from '../destinations/destination.js';
 import { folderKey } from './naming.js';
 import { needsStoring, plannedName, storeVersion, type DocumentVersion } from './store.js';
@@ -50,6 +50,9 @@ export async function deliver(c: DeliveryContext, doc: DocumentVersion, produce:
         c.logger.debug(`stored ${doc.kind} ${doc.number}`, { destination: destination.id, folder: folderKey(doc.folder) });
       }
     } catch (error) {
+      // A ledger that cannot write (a full or read-only data dir) fails every document after this one the same way:
+      // the run stops with advice instead of logging each. An upload it could not record is adopted next run.
+      if (isLedgerFailure(error)) throw error;
       c.tally.failed[doc.kind]++;
       // A full, refused or signed-out destination gets nothing more this run; the others carry on.
       if (error instanceof DestinationFullError || error instanceof UnauthorisedError) {

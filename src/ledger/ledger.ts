@@ -13,6 +13,11 @@ const adviceFor = (error: unknown) => {
 
 export const LEDGER_FILE = 'ledger.sqlite';
 
+/** Whether an error came from the ledger's database (full or read-only disk, damage), not from a destination. */
+export function isLedgerFailure(error: unknown): boolean {
+  return error instanceof Database.SqliteError;
+}
+
 export interface DocumentRow {
   id: number;
   destination: string;
