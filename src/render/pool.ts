@@ -146,7 +146,7 @@ export function renderThreadsFor(cores = availableParallelism()): number {
 /**
  * The renderer a backup run uses: a pool of renderThreadsFor(cores) threads, started at the first document, or this
  * thread when that is none. Rendering only on the thread keeps pdf-lib out of this one: loaded in both, it cost a
- * large run about 50 MB of its peak (`npm run bench`). Starting the thread costs this thread nothing it would not
+ * large run about 40 MB of its peak (`npm run bench`). Starting the thread costs this thread nothing it would not
  * pay to render here, since the library and fonts load either way.
  */
 export function createDocumentRenderer(cores = availableParallelism()): DocumentRenderer {
