@@ -2,6 +2,7 @@
 // render fails alone, and a closed pool takes no more work. Threads run the built worker (dist/render/worker.js,
 // made by `npm test`'s build), so the pool is imported from dist too: from src, its worker file would not exist.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,22 +68,41 @@ describe('render pool', () => {
   // pdf-lib and the fonts weigh about 35 MB in each thread that loads them: a large run's peak memory depends on
   // loading them once.
   it('with threads, pdf-lib is never loaded on the main thread', () => {
-    const loadedAfterRendering = (cores: number): boolean => {
-      const script = `
-        import { createRequire } from 'node:module';
-        import { createDocumentRenderer } from ${JSON.stringify(pathToFileURL(path.resolve('dist/render/pool.js')).href)};
-        const renderer = createDocumentRenderer(${cores});
-        await renderer.renderInvoice(${JSON.stringify(plnInvoice)}, { language: 'pl', timeZone: 'Europe/Warsaw' });
-        await renderer.close();
-        const cache = createRequire(import.meta.url).cache;
-        process.stdout.write(String(Object.keys(cache).some((file) => file.includes('/pdf-lib/'))));
-      `;
-      // A file, not --eval: a worker inherits the parent's flags, and --input-type would stop it from starting.
-      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'blb-pool-')), 'probe.mjs');
-      fs.writeFileSync(file, script);
-      return execFileSync(process.execPath, [file], { encoding: 'utf8' }) === 'true';
-    };
-    expect(loadedAfterRendering(2)).toBe(false);
-    expect(loadedAfterRendering(1)).toBe(true);
+    expect(renderInAFreshProcess(2).pdfLibLoaded).toBe(false);
+    expect(renderInAFreshProcess(1).pdfLibLoaded).toBe(true);
+  });
+
+  it('when its thread cannot start, documents render on the main thread, with the same bytes', async () => {
+    const expected = createHash('sha256').update(await renderInvoicePdf(plnInvoice, pl)).digest('hex');
+    // A worker inherits its parent's flags, and --input-type (given with --eval) stops it from starting.
+    const outcome = renderInAFreshProcess(2, { viaEval: true });
+    expect(outcome.sha256).toBe(expected);
+    expect(outcome.pdfLibLoaded).toBe(true);
   });
 });
+
+/** Renders one invoice with the run's renderer in a new Node process: the PDF's hash, and whether pdf-lib was loaded
+ * on its main thread. */
+function renderInAFreshProcess(cores: number, o: { viaEval?: boolean } = {}): { sha256: string; pdfLibLoaded: boolean } {
+  const script = `
+    import { createHash } from 'node:crypto';
+    import { createRequire } from 'node:module';
+    import { createDocumentRenderer } from ${JSON.stringify(pathToFileURL(path.resolve('dist/render/pool.js')).href)};
+    const renderer = createDocumentRenderer(${cores});
+    const pdf = await renderer.renderInvoice(${JSON.stringify(plnInvoice)}, ${JSON.stringify(pl)});
+    await renderer.close();
+    const cache = createRequire(import.meta.url).cache;
+    process.stdout.write(JSON.stringify({
+      sha256: createHash('sha256').update(pdf).digest('hex'),
+      pdfLibLoaded: Object.keys(cache).some((file) => file.includes('/pdf-lib/')),
+    }));
+  `;
+  let args: string[];
+  if (o.viaEval) args = ['--input-type=module', '--eval', script];
+  else {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'blb-pool-')), 'probe.mjs');
+    fs.writeFileSync(file, script);
+    args = [file];
+  }
+  return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as { sha256: string; pdfLibLoaded: boolean };
+}
