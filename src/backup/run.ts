@@ -68,7 +68,10 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
     asOf,
     spoolDir: path.join(config.dataDir, 'spool'),
     delivery: { ledger, destinations: deps.destinations, logger, tally, runId, dryRun },
-    renderer: createDocumentRenderer(),
+    renderer: createDocumentRenderer({
+      onThreadLost: (reason) =>
+        logger.warn(`a render thread stopped (${reason}); documents render on the main thread, using more memory`),
+    }),
     progress: deps.progress ?? noProgress,
     parseOrSkip(kind, raw, parse) {
       try {

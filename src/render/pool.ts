@@ -43,6 +43,12 @@ export const inProcessRenderer: DocumentRenderer = {
   close: async () => {},
 };
 
+export interface PoolOptions {
+  threads: number;
+  /** Called with the reason when a render thread dies while the pool is open. */
+  onThreadLost?: (reason: string) => void;
+}
+
 interface Task {
   job: RenderJob;
   resolve(pdf: Uint8Array): void;
@@ -60,9 +66,10 @@ const THREAD_YOUNG_GENERATION_MB = 8;
 /**
  * `threads` workers rendering from one queue. A worker keeps the process alive only while it has a job, so a
  * pool that is never closed cannot hang the program. A worker that dies (it should not: render errors are
- * answered as messages) hands its job back; when none is left, jobs render on this thread.
+ * answered as messages) hands its job back; when none is left, jobs render on this thread. `onThreadLost` hears of
+ * each such death, so that it does not go unnoticed: this thread then carries pdf-lib too, and the memory with it.
  */
-export function createRenderPool({ threads }: { threads: number }): DocumentRenderer {
+export function createRenderPool({ threads, onThreadLost }: PoolOptions): DocumentRenderer {
   const waiting: Task[] = [];
   const idle: Worker[] = [];
   const busy = new Map<Worker, Task>();
@@ -83,13 +90,15 @@ export function createRenderPool({ threads }: { threads: number }): DocumentRend
       dispatch();
     });
     // Without a listener a worker's crash would be thrown here; 'exit' follows and deals with it.
-    worker.on('error', () => {});
+    let failure = 'it exited';
+    worker.on('error', (error) => (failure = error.message));
     worker.on('exit', () => {
       alive.delete(worker);
       if (idle.includes(worker)) idle.splice(idle.indexOf(worker), 1);
       const task = busy.get(worker);
       busy.delete(worker);
       if (closed) return;
+      onThreadLost?.(failure);
       if (task) waiting.unshift(task);
       dispatch();
     });
@@ -149,11 +158,14 @@ export function renderThreadsFor(cores = availableParallelism()): number {
  * large run about 40 MB of its peak (`npm run bench`). Starting the thread costs this thread nothing it would not
  * pay to render here, since the library and fonts load either way.
  */
-export function createDocumentRenderer(cores = availableParallelism()): DocumentRenderer {
+export function createDocumentRenderer({
+  cores = availableParallelism(),
+  onThreadLost,
+}: { cores?: number; onThreadLost?: PoolOptions['onThreadLost'] } = {}): DocumentRenderer {
   const threads = renderThreadsFor(cores);
   if (threads === 0) return inProcessRenderer;
   let pool: DocumentRenderer | null = null;
-  const started = (): DocumentRenderer => (pool ??= createRenderPool({ threads }));
+  const started = (): DocumentRenderer => (pool ??= createRenderPool({ threads, onThreadLost }));
   return {
     renderInvoice: (invoice, options) => started().renderInvoice(invoice, options),
     renderReceipt: (receipt, options) => started().renderReceipt(receipt, options),

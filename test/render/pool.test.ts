@@ -51,7 +51,7 @@ describe('render pool', () => {
   it('the run renderer gives the same bytes on threads (two cores) and on this thread (one core)', async () => {
     const expected = Buffer.from(await renderInvoicePdf(plnInvoice, pl));
     for (const cores of [2, 1]) {
-      const renderer = createDocumentRenderer(cores);
+      const renderer = createDocumentRenderer({ cores });
       try {
         const pdfs = await Promise.all(Array.from({ length: 5 }, () => renderer.renderInvoice(plnInvoice, pl)));
         for (const pdf of pdfs) expect(Buffer.from(pdf).equals(expected), `${cores} cores`).toBe(true);
@@ -68,33 +68,45 @@ describe('render pool', () => {
   // pdf-lib and the fonts weigh about 35 MB in each thread that loads them: a large run's peak memory depends on
   // loading them once.
   it('with threads, pdf-lib is never loaded on the main thread', () => {
-    expect(renderInAFreshProcess(2).pdfLibLoaded).toBe(false);
+    const threaded = renderInAFreshProcess(2);
+    expect(threaded.pdfLibLoaded).toBe(false);
+    expect(threaded.threadsLost).toEqual([]);
     expect(renderInAFreshProcess(1).pdfLibLoaded).toBe(true);
   });
 
-  it('when its thread cannot start, documents render on the main thread, with the same bytes', async () => {
+  it('when its thread cannot start, documents render on the main thread, with the same bytes, and it is told', async () => {
     const expected = createHash('sha256').update(await renderInvoicePdf(plnInvoice, pl)).digest('hex');
     // A worker inherits its parent's flags, and --input-type (given with --eval) stops it from starting.
     const outcome = renderInAFreshProcess(2, { viaEval: true });
     expect(outcome.sha256).toBe(expected);
     expect(outcome.pdfLibLoaded).toBe(true);
+    expect(outcome.threadsLost).toEqual([expect.stringContaining('--input-type')]);
   });
 });
 
 /** Renders one invoice with the run's renderer in a new Node process: the PDF's hash, and whether pdf-lib was loaded
  * on its main thread. */
-function renderInAFreshProcess(cores: number, o: { viaEval?: boolean } = {}): { sha256: string; pdfLibLoaded: boolean } {
+interface FreshRender {
+  sha256: string;
+  pdfLibLoaded: boolean;
+  /** What onThreadLost heard. */
+  threadsLost: string[];
+}
+
+function renderInAFreshProcess(cores: number, o: { viaEval?: boolean } = {}): FreshRender {
   const script = `
     import { createHash } from 'node:crypto';
     import { createRequire } from 'node:module';
     import { createDocumentRenderer } from ${JSON.stringify(pathToFileURL(path.resolve('dist/render/pool.js')).href)};
-    const renderer = createDocumentRenderer(${cores});
+    const threadsLost = [];
+    const renderer = createDocumentRenderer({ cores: ${cores}, onThreadLost: (reason) => threadsLost.push(reason) });
     const pdf = await renderer.renderInvoice(${JSON.stringify(plnInvoice)}, ${JSON.stringify(pl)});
     await renderer.close();
     const cache = createRequire(import.meta.url).cache;
     process.stdout.write(JSON.stringify({
       sha256: createHash('sha256').update(pdf).digest('hex'),
       pdfLibLoaded: Object.keys(cache).some((file) => file.includes('/pdf-lib/')),
+      threadsLost,
     }));
   `;
   let args: string[];
@@ -104,5 +116,5 @@ function renderInAFreshProcess(cores: number, o: { viaEval?: boolean } = {}): { 
     fs.writeFileSync(file, script);
     args = [file];
   }
-  return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as { sha256: string; pdfLibLoaded: boolean };
+  return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as FreshRender;
 }
