@@ -42,7 +42,7 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
     // A dry run writes nothing, not even a new ledger: without one it plans against an empty, in-memory ledger.
     ledger = dryRun && !ledgerExists(config) ? Ledger.openInMemory() : Ledger.open(config.dataDir);
     const destinations = createDestinations({ config, ledger, clock, logger });
-    await assertDestinationsBelongToLedger(ledger.recentRuns(1).length > 0, destinations, config.dataDir);
+    await assertDestinationsBelongToLedger(new Set(ledger.destinationRows().map((d) => d.id)), destinations, config.dataDir);
     if (!dryRun) ledger.closeInterruptedRuns();
     const progress = interactive() ? terminalProgress(process.stderr) : undefined;
     const report = await runBackup({ config, ledger, destinations, api, clock, logger, progress }, { asOf, kinds, dryRun });

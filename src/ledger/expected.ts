@@ -52,10 +52,14 @@ export function markLedgerCreated(dataDir: string, ledgerFile: string): void {
   }
 }
 
-/** Throws when a ledger that has never recorded a run meets a destination that already holds our files. */
-export async function assertDestinationsBelongToLedger(ledgerHasRuns: boolean, destinations: readonly Destination[], dataDir: string): Promise<void> {
-  if (ledgerHasRuns) return;
+/**
+ * Throws when a destination this ledger has never stored into already holds our files: they were stored with
+ * another ledger (a lost data dir, or a second one pointed at the same folder), and going on would store every
+ * document there a second time. Destinations the ledger knows are its own; a new ledger knows none.
+ */
+export async function assertDestinationsBelongToLedger(known: ReadonlySet<string>, destinations: readonly Destination[], dataDir: string): Promise<void> {
   for (const destination of destinations) {
+    if (known.has(destination.id)) continue;
     if (await destination.holdsBackup?.()) {
       throw new LedgerLostError(
         `${destination.id} already holds a backup made with another ledger, and the one in ${dataDir} has no record of it: restore that data dir, or back up into a new, empty destination (starting over here would store every document a second time)`,

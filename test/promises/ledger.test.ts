@@ -8,7 +8,7 @@ import { CRASH_ENV } from '../../src/lib/crashPoint.js';
 import type { Reference } from './checks.js';
 import { lanes } from './cliProcess.js';
 import { localDestination } from './destinations.js';
-import { cleanRun, exactlyOnceProblems, openWorld, type World } from './world.js';
+import { cleanRun, exactlyOnceProblems, openWorld, worldDir, type World } from './world.js';
 
 // These attack the program's ledger, CLI and data dir; the local folder is the destination they need (plant, tamper).
 const harness = localDestination;
@@ -119,6 +119,23 @@ describe('the ledger', () => {
       // It stays refused (the empty ledger it opened does not make the next attempt look legitimate).
       expect((await world.run()).code).toBe(1);
       expect(await world.destination.files()).toEqual(files);
+    } finally {
+      await world.close();
+    }
+  }));
+  it.concurrent('a destination filled by another ledger, added to a ledger with runs of its own: refused, not stored a second time', ({ expect }) => lane(async () => {
+    const world = await openWorld(harness);
+    const [a, b] = [worldDir(), worldDir()];
+    const files = (dir: string) => fs.readdirSync(dir, { recursive: true }).map(String).sort();
+    try {
+      const local = (dir: string) => `local:${path.join(dir, 'backup')}`;
+      expect((await world.run([], { BACKUP_DATA_DIR: path.join(a, 'data'), BACKUP_DESTINATION: local(a) })).code).toBe(0);
+      expect((await world.run([], { BACKUP_DATA_DIR: path.join(b, 'data'), BACKUP_DESTINATION: local(b) })).code).toBe(0);
+      const before = files(path.join(a, 'backup'));
+      const both = await world.run([], { BACKUP_DATA_DIR: path.join(b, 'data'), BACKUP_DESTINATION: `${local(b)},${local(a)}` });
+      expect(both.code).toBe(1);
+      expect(both.stderr).toMatch(/already holds a backup made with another ledger/);
+      expect(files(path.join(a, 'backup'))).toEqual(before);
     } finally {
       await world.close();
     }
