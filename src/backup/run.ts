@@ -16,6 +16,7 @@ import { backupReceipts } from './receiptsStep.js';
 import { establishCutoff, recordComplete, scanStart } from './scope.js';
 import { Tally } from './tally.js';
 import { noProgress, type Progress } from './progress.js';
+import { redact } from '../lib/secrets.js';
 
 export interface RunDeps {
   /** Where a run reports how far it has come (a terminal's progress bars); nowhere by default. */
@@ -102,7 +103,7 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
     }
   } catch (error) {
     if (!dryRun) {
-      ledger.finishRun(runId, { outcome: 'failed', exitCode: exitCodeOf(error), message: errorMessage(error), stats: stats(deps, tally) }, deps.clock.now());
+      ledger.finishRun(runId, { outcome: 'failed', exitCode: exitCodeOf(error), message: redact(errorMessage(error)), stats: stats(deps, tally) }, deps.clock.now());
     }
     throw error;
   } finally {

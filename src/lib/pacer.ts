@@ -21,8 +21,8 @@ export function createPacer(perMinute: number, clock: Clock): Pacer {
   return {
     take() {
       const turn = queue.then(async () => {
-        const wait = lastStart + intervalMs - clock.now();
-        if (wait > 0) await clock.sleep(wait);
+        // Measured again after each sleep: a pause (a blocked token) set meanwhile must hold this call back too.
+        for (let wait; (wait = lastStart + intervalMs - clock.now()) > 0; ) await clock.sleep(wait);
         lastStart = Math.max(clock.now(), lastStart + intervalMs);
       });
       queue = turn;

@@ -127,6 +127,8 @@ async function writeMarker(marker: string, relative: string, tmpDir: string): Pr
   const tmp = path.join(tmpDir, `${randomUUID()}.marker`);
   await writeDurably(tmp, Buffer.from(relative));
   await fsp.rename(tmp, marker);
+  // The rename itself must survive a power cut too: a file without its marker would be stored again under a new name.
+  await fsyncDir(path.dirname(marker));
 }
 
 async function fsyncDir(dir: string): Promise<void> {

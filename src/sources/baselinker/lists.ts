@@ -74,7 +74,9 @@ async function* scanById(
         yield e;
         continue;
       }
-      if (entryId <= lastId) continue;
+      if (entryId === lastId) continue; // the page boundary, repeated when id_from is inclusive
+      // Paging by id_from is only safe over a list sorted by id: one out of order would be skipped unseen.
+      if (entryId < lastId) throw malformed(`${method} went backwards in ${idField}`);
       lastId = entryId;
       fresh++;
       yield e;
