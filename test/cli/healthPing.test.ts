@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { demoShop } from '../../src/emulators/baselinker/demoShop.js';
-import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../src/emulators/baselinker/server.js';
+import { demoShop } from '../../tools/emulators/baselinker/demoShop.js';
+import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../tools/emulators/baselinker/server.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tempDir.js';
 

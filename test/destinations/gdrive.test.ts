@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { auth } from '@googleapis/drive';
 import { googleDriveDestination } from '../../src/destinations/gdrive/googleDrive.js';
 import type { FolderIdStore } from '../../src/destinations/gdrive/folders.js';
-import { startDriveEmulator, type DriveEmulator, type DriveEmulatorOptions } from '../../src/emulators/drive/server.js';
+import { startDriveEmulator, type DriveEmulator, type DriveEmulatorOptions } from '../../tools/emulators/drive/server.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { DestinationFullError } from '../../src/lib/errors.js';
 import { silentLogger } from '../../src/lib/logger.js';

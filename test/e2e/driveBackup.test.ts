@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoLandmarks, demoShop, type DemoLandmarks } from '../../src/emulators/baselinker/demoShop.js';
-import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../src/emulators/baselinker/server.js';
-import { startDriveEmulator, type DriveEmulator } from '../../src/emulators/drive/server.js';
+import { demoLandmarks, demoShop, type DemoLandmarks } from '../../tools/emulators/baselinker/demoShop.js';
+import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../tools/emulators/baselinker/server.js';
+import { startDriveEmulator, type DriveEmulator } from '../../tools/emulators/drive/server.js';
 import { BIN, guardEnv, logMessages, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tempDir.js';
 

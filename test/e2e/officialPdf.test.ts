@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoLandmarks, demoShop, type DemoLandmarks } from '../../src/emulators/baselinker/demoShop.js';
-import { callMethod } from '../../src/emulators/baselinker/methods.js';
-import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../src/emulators/baselinker/server.js';
+import { demoLandmarks, demoShop, type DemoLandmarks } from '../../tools/emulators/baselinker/demoShop.js';
+import { callMethod } from '../../tools/emulators/baselinker/methods.js';
+import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../tools/emulators/baselinker/server.js';
 import { renderInvoicePdf } from '../../src/render/invoicePdf.js';
 import { parseInvoice } from '../../src/sources/baselinker/parse.js';
 import { runCli } from '../helpers/cli.js';

@@ -2,9 +2,9 @@
 // 100-item pages, per-token blocking and injected transport faults. Plus the demo shop's promised cases.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoLandmarks, demoShop } from '../../src/emulators/baselinker/demoShop.js';
-import { startBaseLinkerEmulator, type BaseLinkerEmulator, type BaseLinkerEmulatorOptions } from '../../src/emulators/baselinker/server.js';
-import type { Shop } from '../../src/emulators/baselinker/shop.js';
+import { demoLandmarks, demoShop } from '../../tools/emulators/baselinker/demoShop.js';
+import { startBaseLinkerEmulator, type BaseLinkerEmulator, type BaseLinkerEmulatorOptions } from '../../tools/emulators/baselinker/server.js';
+import type { Shop } from '../../tools/emulators/baselinker/shop.js';
 
 const TOKEN = '5012-secret-token-ABCDEFGHIJ';
 const AS_OF = '2026-11-20';

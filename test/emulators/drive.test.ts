@@ -14,8 +14,8 @@ import {
   startDriveEmulator,
   type DriveEmulator,
   type DriveEmulatorOptions,
-} from '../../src/emulators/drive/server.js';
-import { metadataAndMedia } from '../../src/emulators/drive/multipart.js';
+} from '../../tools/emulators/drive/server.js';
+import { metadataAndMedia } from '../../tools/emulators/drive/multipart.js';
 
 type OAuth2 = InstanceType<typeof auth.OAuth2>;
 type GaxiosLikeError = { status?: number; response?: { status: number; data: unknown; headers: Headers } };

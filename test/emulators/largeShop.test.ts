@@ -1,7 +1,7 @@
 // The benchmark's generated account: deterministic, with exactly the counts asked for, inside the scan horizons.
 import { describe, expect, it } from 'vitest';
 import { resolveAsOf, daysBefore } from '../../src/backup/asOf.js';
-import { largeShop } from '../../src/emulators/baselinker/largeShop.js';
+import { largeShop } from '../../tools/emulators/baselinker/largeShop.js';
 
 const AS_OF = '2026-11-20';
 const options = { asOf: AS_OF, orders: 3000, invoices: 800, receipts: 300 };

@@ -1,4 +1,4 @@
-// Promise 1 in the code itself: outside the emulators, nothing can delete, trash, empty the trash or rewrite the
+// Promise 1 in the code itself: in the program (src/; the emulators live in tools/), nothing can delete, trash, empty the trash or rewrite the
 // content of a stored file, because no such call exists. The emulators record any such call the program makes.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +9,7 @@ const SRC = path.resolve(import.meta.dirname, '../../src');
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) return full.endsWith(`${path.sep}emulators`) ? [] : sourceFiles(full);
+    if (e.isDirectory()) return sourceFiles(full);
     return e.name.endsWith('.ts') ? [full] : [];
   });
 }

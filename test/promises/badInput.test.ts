@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, it, type ExpectStatic } from 'vitest';
-import { demoShop } from '../../src/emulators/baselinker/demoShop.js';
-import type { ShopInvoice, WireReceipt } from '../../src/emulators/baselinker/shop.js';
+import { demoShop } from '../../tools/emulators/baselinker/demoShop.js';
+import type { ShopInvoice, WireReceipt } from '../../tools/emulators/baselinker/shop.js';
 import { compareWithLedger, duplicatesAndLost, isOrdersCsv, partialFiles, type Reference } from './checks.js';
 import { lanes } from './cliProcess.js';
 import { localDestination } from './destinations.js';

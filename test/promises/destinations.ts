@@ -3,8 +3,8 @@
 // start its emulator in open(), return the environment that points the CLI at it, and list its files with bytes.
 import fs from 'node:fs';
 import path from 'node:path';
-import { startDriveEmulator } from '../../src/emulators/drive/server.js';
-import type { EmulatorFile } from '../../src/emulators/drive/store.js';
+import { startDriveEmulator } from '../../tools/emulators/drive/server.js';
+import type { EmulatorFile } from '../../tools/emulators/drive/store.js';
 import type { CrashPoint } from '../../src/lib/crashPoint.js';
 
 export interface TrialDestination {

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, type ExpectStatic } from 'vitest';
-import type { Fault } from '../../src/emulators/baselinker/faults.js';
+import type { Fault } from '../../tools/emulators/baselinker/faults.js';
 import { SourceError } from '../../src/lib/errors.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { BaseLinkerTransport } from '../../src/sources/baselinker/transport.js';

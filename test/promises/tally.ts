@@ -17,4 +17,4 @@ export function bump(counts: Record<string, number>, key: string, by = 1): void 
 }
 
 // Seedable, so a failing trial can be replayed from the printed seed: the demo shop's generator.
-export { seededRandom } from '../../src/emulators/baselinker/demoTime.js';
+export { seededRandom } from '../../tools/emulators/baselinker/demoTime.js';

@@ -8,13 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import * as built from '../../dist/render/pool.js';
 import type * as source from '../../src/render/pool.js';
 import { renderInvoicePdf } from '../../src/render/invoicePdf.js';
 import { renderReceiptPdf } from '../../src/render/receiptPdf.js';
 import { correctingInvoice, eurInvoice, longInvoice, plnInvoice, receipt } from '../fixtures/documents.js';
 
-const { createRenderPool, createDocumentRenderer, renderThreadsFor } = built as typeof source;
+// Imported by a path TypeScript does not follow: dist/ holds JavaScript only; its types are src's.
+const builtPool = '../../dist/render/pool.js';
+const { createRenderPool, createDocumentRenderer, renderThreadsFor } = (await import(builtPool)) as typeof source;
 const pl = { language: 'pl', timeZone: 'Europe/Warsaw' } as const;
 const invoices = [plnInvoice, correctingInvoice, eurInvoice, longInvoice];
 

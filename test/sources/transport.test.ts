@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoShop } from '../../src/emulators/baselinker/demoShop.js';
-import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../src/emulators/baselinker/server.js';
+import { demoShop } from '../../tools/emulators/baselinker/demoShop.js';
+import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../tools/emulators/baselinker/server.js';
 import { SourceError, UnauthorisedError } from '../../src/lib/errors.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { BaseLinkerTransport, parseBlockedUntil } from '../../src/sources/baselinker/transport.js';

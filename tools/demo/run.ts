@@ -2,13 +2,12 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { today } from '../backup/asOf.js';
+import { today } from '../../src/backup/asOf.js';
 import { demoShop } from '../emulators/baselinker/demoShop.js';
 import { startBaseLinkerEmulator } from '../emulators/baselinker/server.js';
 import { drawTree } from './tree.js';
+import { projectRoot } from '../projectRoot.js';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const backupDir = path.resolve('demo-backup');
 const dataDir = path.resolve('demo-data');
 // Marks the two folders as the demo's own, so a later demo may start them afresh without touching anything else.

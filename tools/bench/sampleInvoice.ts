@@ -1,7 +1,7 @@
 // The invoice the benchmarks render: a realistic size (10 lines, three VAT rates, shipping), Polish text with
 // diacritics, so the subset font carries what a real invoice needs. `serial` varies the number and the id, as
 // a run's documents vary.
-import type { Invoice, InvoiceItem } from '../domain/documents.js';
+import type { Invoice, InvoiceItem } from '../../src/domain/documents.js';
 
 const ISSUED_AT = Date.UTC(2026, 10, 12, 9, 30) / 1000;
 

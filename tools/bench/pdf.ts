@@ -4,9 +4,9 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { dejaVuPrograms } from '../render/fonts.js';
-import { renderInvoicePdf } from '../render/invoicePdf.js';
-import { createRenderPool, renderThreadsFor } from '../render/pool.js';
+import { dejaVuPrograms } from '../../src/render/fonts.js';
+import { renderInvoicePdf } from '../../src/render/invoicePdf.js';
+import { createRenderPool, renderThreadsFor } from '../../src/render/pool.js';
 import type { BenchRow } from './report.js';
 import { sampleInvoice } from './sampleInvoice.js';
 import { helveticaFonts } from './standardFonts.js';

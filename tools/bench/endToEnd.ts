@@ -11,13 +11,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { daysBefore, resolveAsOf } from '../backup/asOf.js';
+import { daysBefore, resolveAsOf } from '../../src/backup/asOf.js';
 import { largeShop } from '../emulators/baselinker/largeShop.js';
 import { startBaseLinkerEmulator, type BaseLinkerEmulator, type BaseLinkerEmulatorOptions } from '../emulators/baselinker/server.js';
 import type { Shop } from '../emulators/baselinker/shop.js';
-import { WRITE_PACE_SHARE } from '../destinations/gdrive/driveApi.js';
+import { WRITE_PACE_SHARE } from '../../src/destinations/gdrive/driveApi.js';
 import { startDriveEmulator, type DriveEmulator, type DriveEmulatorOptions, type RequestRecord } from '../emulators/drive/server.js';
-import { scaledClock, TIME_SCALE_ENV } from '../lib/clock.js';
+import { scaledClock, TIME_SCALE_ENV } from '../../src/lib/clock.js';
 import { runCli, type CliRun } from './cliRun.js';
 import type { BenchRow, BenchSection } from './report.js';
 

@@ -6,8 +6,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { projectRoot } from '../projectRoot.js';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(projectRoot, 'bin/backup.js');
 const PEAK_RSS = fileURLToPath(new URL('./peakRss.js', import.meta.url));
 const NETWORK_GUARD = path.join(projectRoot, 'test/helpers/networkGuard.mjs');

@@ -1,7 +1,7 @@
 // The benchmark's yardstick: the same layout code drawing with pdf-lib's Helvetica, a standard PDF font that is
 // referenced by name and never embedded. Not for documents: it has no "ł", "ś" or "ż" (WinAnsi only).
 import { StandardFonts, type PDFDocument, type PDFFont } from 'pdf-lib';
-import type { FontFace, FontProvider } from '../render/fonts.js';
+import type { FontFace, FontProvider } from '../../src/render/fonts.js';
 
 function standardFace(font: PDFFont): FontFace {
   const charset = new Set(font.getCharacterSet());

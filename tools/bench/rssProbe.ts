@@ -1,8 +1,8 @@
 // Child process of the PDF benchmark: renders N invoices the way a backup run does (the run's renderer, on worker
 // threads when there is more than one core, DELIVERIES_IN_FLIGHT documents at once), keeps nothing but a byte
 // count, and prints the process's peak RSS (VmHWM, see peakRss.ts), worker threads included.
-import { DELIVERIES_IN_FLIGHT } from '../backup/deliver.js';
-import { createDocumentRenderer } from '../render/pool.js';
+import { DELIVERIES_IN_FLIGHT } from '../../src/backup/deliver.js';
+import { createDocumentRenderer } from '../../src/render/pool.js';
 import { peakKb } from './peakRss.js';
 import { sampleInvoice } from './sampleInvoice.js';
 
