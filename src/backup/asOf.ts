@@ -1,7 +1,7 @@
 // The as-of date and the windows derived from it, in the account's time zone.
 import { TZDate } from '@date-fns/tz';
 import { addDays, format, startOfMonth } from 'date-fns';
-import { isCalendarDate } from '../config/keys.js';
+import { isCalendarDate } from '../config/setting.js';
 import { UsageError } from '../lib/errors.js';
 
 export interface AsOf {

@@ -1,68 +1,110 @@
 import { BackupError, errorMessage, DestinationFullError, UnauthorisedError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { isLedgerFailure, type Ledger } from '../ledger/ledger.js';
-import type { Body, Destination } from '../destinations/destination.js';
+import { isLedgerFailure } from '../ledger/ledger.js';
+import type { Body, Destination, StoredKind } from '../destinations/destination.js';
 import { folderKey } from './naming.js';
-import { needsStoring, plannedName, storeVersion, type DocumentVersion } from './store.js';
+import { reserveStep } from './plan.js';
+import { needsStoring, storeVersion, type DocumentVersion, type StoreContext } from './store.js';
 import type { Tally } from './tally.js';
 
-export interface DeliveryContext {
-  ledger: Ledger;
+export interface DeliveryContext extends StoreContext {
   destinations: readonly Destination[];
   logger: Logger;
   tally: Tally;
-  runId: number;
-  dryRun: boolean;
+  executor: Executor;
+}
+
+/** Carries out the plan for one document at the destinations that still need it. */
+export interface Executor {
+  execute(c: DeliveryContext, doc: DocumentVersion, needing: readonly Destination[], produce: () => Promise<Body>, sourceRequests: number): Promise<void>;
+  /** Hands a destination the identities of copies stored without one (by an older version), so a lost ledger adopts them too. */
+  keepIdentities(c: DeliveryContext, destination: Destination): Promise<void>;
 }
 
 /**
- * Sends one document version to every destination that does not have it yet. The body is produced once, and only
- * if some destination needs it. A failure at one destination is counted and does not stop the others; a refusal
- * by the source while producing the body (BaseLinker's token, a malformed answer) stops the run.
+ * The real run: the body is produced once, and only if some destination needs it; each destination gets it stored
+ * exactly once. A failure at one destination is counted and does not stop the others; a refusal by the source
+ * while producing the body (BaseLinker's token, a malformed answer) stops the run.
  */
-export async function deliver(c: DeliveryContext, doc: DocumentVersion, produce: () => Promise<Body>, sourceRequests = 0): Promise<void> {
-  const needing = c.destinations.filter((destination) => needsStoring(c.ledger, destination, doc));
-  if (c.dryRun) {
-    for (const d of needing) c.tally.planned.push({ destination: d.id, path: `${folderKey(doc.folder)}/${plannedName(c.ledger, d, doc).name}` });
-    if (needing.length > 0) c.tally.plannedSourceRequests += sourceRequests;
-    return;
-  }
-  const open = needing.filter((d) => !c.tally.stoppedDestinations.has(d.id));
-  c.tally.failed[doc.kind] += needing.length - open.length;
-  if (open.length === 0) return;
-
-  let body: Body;
-  try {
-    body = await produce();
-  } catch (error) {
-    if (error instanceof BackupError) throw error;
-    c.tally.failed[doc.kind] += open.length;
-    c.logger.error(`could not render ${doc.kind} ${doc.number}: ${errorMessage(error)}`);
-    return;
-  }
-
-  for (const destination of open) {
+export const storingExecutor: Executor = {
+  async execute(c, doc, needing, produce) {
+    let body: Body;
     try {
-      const outcome = await storeVersion(c.ledger, destination, doc, async () => body, c.runId);
-      if (outcome === 'stored') {
-        c.tally.stored[doc.kind]++;
-        // Debug, not info: the ledger records every stored file; a first backfill should not mail 5 000 lines.
-        c.logger.debug(`stored ${doc.kind} ${doc.number}`, { destination: destination.id, folder: folderKey(doc.folder) });
-      }
+      body = await produce();
     } catch (error) {
-      // A ledger that cannot write (a full or read-only data dir) fails every document after this one the same way:
-      // the run stops with advice instead of logging each. An upload it could not record is adopted next run.
-      if (isLedgerFailure(error)) throw error;
-      c.tally.failed[doc.kind]++;
-      // A full, refused or signed-out destination gets nothing more this run; the others carry on.
-      if (error instanceof DestinationFullError || error instanceof UnauthorisedError) {
-        c.tally.stoppedDestinations.set(destination.id, error);
-        c.logger.error(`${destination.id}: ${error.message}`);
-      } else {
-        c.logger.error(`could not store ${doc.kind} ${doc.number} at ${destination.id} ${folderKey(doc.folder)}: ${errorMessage(error)}`);
+      if (error instanceof BackupError) throw error;
+      countFailed(c, doc, needing.length);
+      c.logger.error(`could not render ${doc.kind} ${doc.number}: ${errorMessage(error)}`);
+      return;
+    }
+    for (const destination of needing) {
+      try {
+        const outcome = await storeVersion(c, destination, doc, async () => body);
+        if (outcome === 'stored') {
+          if (doc.kind !== 'fact') c.tally.stored[doc.kind]++;
+          c.tally.storedPaths.push({ destination: destination.id, path: `${folderKey(doc.folder)}/${c.ledger.findByHash(destination.id, doc.kind, doc.sourceId, doc.hash)!.name}` });
+          // Debug, not info: the ledger records every stored file; a first backfill should not mail 5 000 lines.
+          c.logger.debug(`stored ${doc.kind} ${doc.number}`, { destination: destination.id, folder: folderKey(doc.folder) });
+        }
+      } catch (error) {
+        // A ledger that cannot write (a full or read-only data dir) fails every document after this one the same way:
+        // the run stops with advice instead of logging each. An upload it could not record is adopted next run.
+        if (isLedgerFailure(error)) throw error;
+        countFailed(c, doc, 1);
+        // A full, refused or signed-out destination gets nothing more this run; the others carry on.
+        if (error instanceof DestinationFullError || error instanceof UnauthorisedError) {
+          c.tally.stoppedDestinations.set(destination.id, error);
+          c.logger.error(`${destination.id}: ${error.message}`);
+        } else {
+          c.logger.error(`could not store ${doc.kind} ${doc.number} at ${destination.id} ${folderKey(doc.folder)}: ${errorMessage(error)}`);
+        }
       }
     }
-  }
+  },
+
+  async keepIdentities(c, destination) {
+    const rows = c.ledger.withoutIdentity(destination.id);
+    if (rows.length === 0) return;
+    await destination.recordIdentities(
+      rows.map((r) => ({
+        folder: r.folder.split('/'),
+        name: r.name,
+        location: r.location ?? '',
+        identity: { account: c.account, kind: r.kind as StoredKind, sourceId: r.source_id, version: r.version, hash: r.source_hash, token: r.token, size: r.size ?? 0, sha256: r.sha256 ?? '' },
+      })),
+    );
+    c.ledger.markIdentityKept(rows.map((r) => r.id));
+  },
+};
+
+/**
+ * The dry run: the same plan, reserved in the scratch copy of the ledger the dry run works on (so the next
+ * document sees this one's names, exactly as in the real run), recorded, and neither produced nor uploaded.
+ */
+export const recordingExecutor: Executor = {
+  async execute(c, doc, needing, _produce, sourceRequests) {
+    for (const destination of needing) {
+      const row = reserveStep(c.ledger, destination.id, doc, `dry-run-${c.tally.planned.length + 1}`, c.runId);
+      if (row) c.tally.planned.push({ destination: destination.id, path: `${folderKey(doc.folder)}/${row.name}` });
+    }
+    if (needing.length > 0) c.tally.plannedSourceRequests += sourceRequests;
+  },
+
+  async keepIdentities() {
+    // Writes to a destination: the real run's business.
+  },
+};
+
+function countFailed(c: DeliveryContext, doc: DocumentVersion, n: number): void {
+  if (doc.kind !== 'fact') c.tally.failed[doc.kind] += n;
+}
+
+/** Sends one document version to every destination that does not have it yet, as the executor does it. */
+export async function deliver(c: DeliveryContext, doc: DocumentVersion, produce: () => Promise<Body>, sourceRequests = 0): Promise<void> {
+  const needing = c.destinations.filter((destination) => needsStoring(c.ledger, destination.id, doc));
+  const open = needing.filter((d) => !c.tally.stoppedDestinations.has(d.id));
+  countFailed(c, doc, needing.length - open.length);
+  if (open.length > 0) await c.executor.execute(c, doc, open, produce, sourceRequests);
 }
 
 /** One document to deliver, and how to produce its body if some destination needs it. */
@@ -82,10 +124,10 @@ export const DELIVERIES_IN_FLIGHT = 4;
 /**
  * Delivers the documents a scan yields, up to DELIVERIES_IN_FLIGHT at once; `plan` turns each scanned item into a
  * delivery, or null to skip it. The scan waits while all slots are busy, so memory stays flat. Different documents
- * may be stored concurrently: storeVersion chooses and reserves a name with no wait in between, so two documents
- * never take the same one, and each document is delivered by one task only. An error that escapes a delivery (the
- * ledger failing; a destination's own failures are counted inside deliver) stops the scan; deliveries already
- * started finish first, so nothing runs on after the step has returned.
+ * may be stored concurrently: a name is chosen and reserved with no wait in between, so two documents never take
+ * the same one, and each document is delivered by one task only. An error that escapes a delivery (the ledger
+ * failing; a destination's own failures are counted inside deliver) stops the scan; deliveries already started
+ * finish first, so nothing runs on after the step has returned.
  */
 export async function deliverEach<T>(c: DeliveryContext, items: AsyncIterable<T>, plan: (item: T) => Delivery | null): Promise<void> {
   const inFlight = new Set<Promise<void>>();

@@ -1,11 +1,11 @@
 import type { Invoice } from '../domain/documents.js';
 import { fetchInvoice, fetchInvoiceFile, scanInvoices } from '../sources/baselinker/lists.js';
-import { text } from '../sources/baselinker/loose.js';
+import { text, type Wire } from '../sources/baselinker/loose.js';
 import { parseInvoice } from '../sources/baselinker/parse.js';
 import { deliverEach } from './deliver.js';
-import { folderFor } from './naming.js';
-import type { StepContext } from './run.js';
-import { hashRecord } from './store.js';
+import { documentFolder } from './layout.js';
+import type { ProduceContext, StepContext } from './run.js';
+import { hashRecord, type DocumentVersion } from './store.js';
 
 /** Every BaseLinker-issued invoice from `from` to the end of the as-of date, as PDF, each version once. */
 export async function backupInvoices(c: StepContext, from: number): Promise<void> {
@@ -19,24 +19,29 @@ export async function backupInvoices(c: StepContext, from: number): Promise<void
     numbers.set(invoice.id, invoice.number);
     if (invoice.issuedAt > c.asOf.end) return null;
     seen++;
-    const doc = {
-      kind: 'invoices' as const,
-      sourceId: String(invoice.id),
-      hash: hashRecord(raw),
-      number: invoice.number,
-      issuedAt: invoice.issuedAt,
-      folder: folderFor(c.config.rootFolder, 'invoices', invoice.issuedAt, c.config.timeZone),
-      extension: 'pdf',
-      contentType: 'application/pdf',
-    };
-    return { doc, produce: () => invoicePdf(c, invoice, numbers), sourceRequests: c.config.invoices.pdf === 'baselinker' ? 1 : 0 };
+    return { doc: invoiceDocument(c.config, raw, invoice), produce: () => invoicePdf(c, invoice, numbers), sourceRequests: c.config.invoices.pdf === 'baselinker' ? 1 : 0 };
   });
   const summary = `${seen} in scope, ${c.delivery.tally.stored.invoices} stored`;
   c.progress.end(summary);
   c.logger.info(`invoices: ${summary}`);
 }
 
-async function invoicePdf(c: StepContext, invoice: Invoice, numbers: Map<number, string>): Promise<Uint8Array> {
+/** An invoice as a stored document: in the month of its issue, versioned by BaseLinker's record. */
+export function invoiceDocument(config: ProduceContext['config'], raw: Wire, invoice: Invoice): DocumentVersion {
+  return {
+    kind: 'invoices',
+    sourceId: String(invoice.id),
+    hash: hashRecord(raw),
+    number: invoice.number,
+    issuedAt: invoice.issuedAt,
+    folder: documentFolder(config, 'invoices', invoice.issuedAt),
+    extension: 'pdf',
+    contentType: 'application/pdf',
+  };
+}
+
+/** The PDF to store: BaseLinker's own when asked for and it is one, else ours. */
+export async function invoicePdf(c: ProduceContext, invoice: Invoice, numbers: ReadonlyMap<number, string> = new Map()): Promise<Uint8Array> {
   if (c.config.invoices.pdf === 'baselinker') {
     const official = await fetchInvoiceFile(c.api, invoice.id);
     if (official) return official;
@@ -50,7 +55,7 @@ async function invoicePdf(c: StepContext, invoice: Invoice, numbers: Map<number,
 }
 
 /** The number of the invoice a correction corrects: seen in this scan, known to the ledger, or one request. */
-async function correctedNumber(c: StepContext, invoiceId: number, numbers: Map<number, string>): Promise<string | undefined> {
+async function correctedNumber(c: ProduceContext, invoiceId: number, numbers: ReadonlyMap<number, string>): Promise<string | undefined> {
   if (invoiceId <= 0) return undefined;
   const known = numbers.get(invoiceId) ?? c.ledger.numberOf('invoices', String(invoiceId));
   if (known) return known;

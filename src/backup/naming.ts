@@ -1,10 +1,9 @@
 // Where a document goes and what it is called. Pure: the same document always gets the same candidates.
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import type { DocumentKind } from '../domain/documents.js';
+import type { StoredKind } from '../destinations/destination.js';
 
-export const KIND_FOLDER: Record<DocumentKind, string> = { orders: 'Orders', invoices: 'Invoices', receipts: 'Receipts' };
-const KIND_SINGULAR: Record<DocumentKind, string> = { orders: 'orders', invoices: 'invoice', receipts: 'receipt' };
+const KIND_SINGULAR: Record<StoredKind, string> = { orders: 'orders', invoices: 'invoice', receipts: 'receipt', fact: 'fact' };
 
 // Leaves room for " (id 1234567890) (v99)" and an extension inside the 255-byte limit of common file systems.
 const MAX_BASE_BYTES = 180;
@@ -45,21 +44,17 @@ function truncateUtf8(value: string, maxBytes: number): string {
 
 /**
  * Names to try, in order, for one version of one document. The plain number first; if another document already
- * holds that name in the folder, the same with the document's id, which no other document shares.
+ * holds that name in the folder, the same with the document's id, which no other document shares. An orders file
+ * is a snapshot, never a version of another: a second one made in the same second is "_2", not "(v2)".
  */
-export function candidateNames(kind: DocumentKind, documentNumber: string, sourceId: string, version: number, extension: string): string[] {
+export function candidateNames(kind: StoredKind, documentNumber: string, sourceId: string, version: number, extension: string): string[] {
   const base = safeBaseName(documentNumber) || `${KIND_SINGULAR[kind]}-${sourceId}`;
+  if (kind === 'orders') return [`${base}.${extension}`, ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => `${base}_${n}.${extension}`)];
   const suffix = version > 1 ? ` (v${version})` : '';
   const withId = `${base} (id ${sourceId})`;
   // Further candidates only matter when files we did not store sit under the first names.
   const numbered = [2, 3, 4, 5].map((n) => `${withId} (${n})${suffix}.${extension}`);
   return [`${base}${suffix}.${extension}`, `${withId}${suffix}.${extension}`, ...numbered];
-}
-
-/** BaseLinker Backup/2026/11/Invoices: the month of `at` in the account's time zone. */
-export function folderFor(root: string, kind: DocumentKind, atSeconds: number, timeZone: string): string[] {
-  const local = new TZDate(atSeconds * 1000, timeZone);
-  return [root, format(local, 'yyyy'), format(local, 'MM'), KIND_FOLDER[kind]];
 }
 
 /** orders_2026-11-20_02-00-13.csv: the moment of the download in the account's time zone. */

@@ -1,14 +1,14 @@
-import { createHash } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Order } from '../domain/documents.js';
-import { fileChunks } from '../lib/fileChunks.js';
 import { writeOrdersCsv } from '../render/ordersCsv.js';
 import { fetchStatusNames, scanOrders } from '../sources/baselinker/lists.js';
 import { parseOrder } from '../sources/baselinker/parse.js';
 import { daysBefore, ordersWindow } from './asOf.js';
 import { deliver } from './deliver.js';
-import { folderFor, ordersFileName } from './naming.js';
+import { documentFolder } from './layout.js';
+import { ordersFileName } from './naming.js';
+import { sha256Of } from './store.js';
 import type { StepContext } from './run.js';
 
 /**
@@ -37,15 +37,6 @@ export async function backupOrders(c: StepContext): Promise<Map<number, string>>
     }
   }
 
-  if (c.delivery.dryRun) {
-    let rows = 0;
-    for await (const _order of inWindow()) rows++;
-    c.progress.end(`${rows} in the ${config.orders.windowDays}-day window, ${currencies.size} read`);
-    c.logger.info(`orders: ${rows} in the ${config.orders.windowDays}-day window`);
-    await deliver(c.delivery, ordersDocument(c, name, 'dry-run'), async () => new Uint8Array());
-    return currencies;
-  }
-
   await fsp.mkdir(c.spoolDir, { recursive: true, mode: 0o700 });
   const spool = path.join(c.spoolDir, name);
   try {
@@ -57,9 +48,9 @@ export async function backupOrders(c: StepContext): Promise<Map<number, string>>
     const summary = `${rows} in the ${config.orders.windowDays}-day window, ${currencies.size} read`;
     c.progress.end(summary);
     c.logger.info(`orders: ${summary}`);
-    await deliver(c.delivery, ordersDocument(c, name, await fileHash(spool)), async () => ({ path: spool, size }));
+    await deliver(c.delivery, ordersDocument(c, name, await sha256Of({ path: spool, size })), async () => ({ path: spool, size }));
   } finally {
-    // The spool is our own scratch copy in the data dir, not a stored document.
+    // The spool is our own scratch copy, not a stored document.
     await fsp.rm(spool, { force: true });
   }
   return currencies;
@@ -73,14 +64,8 @@ function ordersDocument(c: StepContext, name: string, hash: string) {
     hash,
     number,
     issuedAt: c.asOf.start,
-    folder: folderFor(c.config.rootFolder, 'orders', c.asOf.start, c.config.timeZone),
+    folder: documentFolder(c.config, 'orders', c.asOf.start),
     extension: 'csv',
     contentType: 'text/csv',
   };
-}
-
-async function fileHash(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of fileChunks(file)) hash.update(chunk);
-  return hash.digest('hex');
 }

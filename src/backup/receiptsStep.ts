@@ -1,11 +1,11 @@
 import type { Receipt } from '../domain/documents.js';
-import { text } from '../sources/baselinker/loose.js';
+import { text, type Wire } from '../sources/baselinker/loose.js';
 import { fetchReceipt, scanReceipts } from '../sources/baselinker/lists.js';
 import { parseReceiptEntry, receiptTotal, type ReceiptEntry } from '../sources/baselinker/parse.js';
 import { deliverEach } from './deliver.js';
-import { folderFor } from './naming.js';
-import type { StepContext } from './run.js';
-import { hashRecord } from './store.js';
+import { documentFolder } from './layout.js';
+import type { ProduceContext, StepContext } from './run.js';
+import { hashRecord, type DocumentVersion } from './store.js';
 
 /**
  * Every receipt from `from` to the end of the as-of date, as PDF (BaseLinker has no receipt files). The list lacks
@@ -21,20 +21,9 @@ export async function backupReceipts(c: StepContext, from: number, orderCurrenci
     c.progress.advance(++read, entry.issuedAt);
     if (entry.issuedAt > c.asOf.end) return null;
     seen++;
-    const doc = {
-      kind: 'receipts' as const,
-      sourceId: String(entry.id),
-      hash: hashRecord(raw),
-      number: entry.number,
-      issuedAt: entry.issuedAt,
-      folder: folderFor(c.config.rootFolder, 'receipts', entry.issuedAt, c.config.timeZone),
-      extension: 'pdf',
-      contentType: 'application/pdf',
-    };
-    const options = { language: c.config.documents.language, timeZone: c.config.timeZone };
     return {
-      doc,
-      produce: async () => c.renderer.renderReceipt(await completeReceipt(c, entry, orderCurrencies), options),
+      doc: receiptDocument(c.config, raw, entry),
+      produce: () => receiptPdf(c, entry, orderCurrencies),
       sourceRequests: orderCurrencies.has(entry.orderId) ? 0 : 1,
     };
   });
@@ -43,7 +32,25 @@ export async function backupReceipts(c: StepContext, from: number, orderCurrenci
   c.logger.info(`receipts: ${summary}`);
 }
 
-async function completeReceipt(c: StepContext, entry: ReceiptEntry, orderCurrencies: ReadonlyMap<number, string>): Promise<Receipt> {
+/** A receipt as a stored document: in the month of its issue, versioned by BaseLinker's list entry. */
+export function receiptDocument(config: ProduceContext['config'], raw: Wire, entry: ReceiptEntry): DocumentVersion {
+  return {
+    kind: 'receipts',
+    sourceId: String(entry.id),
+    hash: hashRecord(raw),
+    number: entry.number,
+    issuedAt: entry.issuedAt,
+    folder: documentFolder(config, 'receipts', entry.issuedAt),
+    extension: 'pdf',
+    contentType: 'application/pdf',
+  };
+}
+
+export async function receiptPdf(c: ProduceContext, entry: ReceiptEntry, orderCurrencies: ReadonlyMap<number, string> = new Map()): Promise<Uint8Array> {
+  return c.renderer.renderReceipt(await completeReceipt(c, entry, orderCurrencies), { language: c.config.documents.language, timeZone: c.config.timeZone });
+}
+
+async function completeReceipt(c: ProduceContext, entry: ReceiptEntry, orderCurrencies: ReadonlyMap<number, string>): Promise<Receipt> {
   const currency = orderCurrencies.get(entry.orderId) ?? text((await fetchReceipt(c.api, entry.id)).currency);
   return { ...entry, currency, totalGross: receiptTotal(entry.items) };
 }

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Config } from '../config/config.js';
 import type { DocumentKind } from '../domain/documents.js';
 import type { Destination } from '../destinations/destination.js';
@@ -7,10 +6,14 @@ import { BackupError, ExitCode, SourceError, UnauthorisedError, errorMessage } f
 import type { Logger } from '../lib/logger.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { createDocumentRenderer, type DocumentRenderer } from '../render/pool.js';
-import type { BaseLinkerTransport } from '../sources/baselinker/transport.js';
+import type { BaseLinkerApi } from '../sources/baselinker/transport.js';
+import { adoptDestination, type OwnershipProbe } from './adopt.js';
+import { invoicesExist, receiptsExist } from '../sources/baselinker/lists.js';
 import type { AsOf } from './asOf.js';
-import type { DeliveryContext } from './deliver.js';
+import { deliver, type DeliveryContext, type Executor } from './deliver.js';
+import { cutoffFact } from './facts.js';
 import { backupInvoices } from './invoicesStep.js';
+import { folderKey } from './naming.js';
 import { backupOrders } from './ordersStep.js';
 import { backupReceipts } from './receiptsStep.js';
 import { establishCutoff, recordComplete, scanStart } from './scope.js';
@@ -22,17 +25,23 @@ export interface RunDeps {
   /** Where a run reports how far it has come (a terminal's progress bars); nowhere by default. */
   progress?: Progress;
   config: Config;
+  /** The account's ledger; for a dry run, a scratch copy of it. */
   ledger: Ledger;
   destinations: readonly Destination[];
-  api: BaseLinkerTransport;
+  api: BaseLinkerApi;
   clock: Clock;
   logger: Logger;
+  /** Stores (the real run) or records what would be stored (the dry run). */
+  executor: Executor;
+  /** Where the orders CSV is written before it is stored. */
+  spoolDir: string;
+  /** Renders PDFs; by default on a worker thread when there is a second core. Closed when the run ends. */
+  renderer?: DocumentRenderer;
 }
 
 export interface RunRequest {
   asOf: AsOf;
   kinds: readonly DocumentKind[];
-  dryRun: boolean;
 }
 
 export interface RunReport {
@@ -42,6 +51,9 @@ export interface RunReport {
   cutoff: number;
 }
 
+/** What producing a document's bytes needs (a run's steps, and a repair). */
+export type ProduceContext = Pick<RunDeps, 'api' | 'config' | 'ledger' | 'logger'> & { renderer: DocumentRenderer };
+
 /** What each step needs; `parseOrSkip` lets one malformed record fail alone instead of stopping the run. */
 export interface StepContext extends RunDeps {
   asOf: AsOf;
@@ -49,7 +61,6 @@ export interface StepContext extends RunDeps {
   /** Renders PDFs, on worker threads once a run has many; closed when the run ends. */
   renderer: DocumentRenderer;
   progress: Progress;
-  spoolDir: string;
   parseOrSkip<T>(kind: DocumentKind, raw: unknown, parse: (raw: unknown) => T): T | null;
 }
 
@@ -59,20 +70,28 @@ const ORDER_OF_STEPS: readonly DocumentKind[] = ['orders', 'invoices', 'receipts
 /** One backup run as of a date: read, decide against the ledger, render, store, record. */
 export async function runBackup(deps: RunDeps, request: RunRequest): Promise<RunReport> {
   const { ledger, logger, config } = deps;
-  const { asOf, dryRun } = request;
+  const { asOf } = request;
   const tally = new Tally();
-  const runId = dryRun ? 0 : ledger.startRun({ asOf: asOf.date, kinds: [...request.kinds], dryRun, pid: process.pid }, deps.clock.now());
-  if (!dryRun) for (const d of deps.destinations) ledger.ensureDestination(d.id);
-  const cutoff = establishCutoff(ledger, config, asOf, !dryRun);
+  const runId = ledger.startRun({ asOf: asOf.date, kinds: [...request.kinds], dryRun: false, pid: process.pid }, deps.clock.now());
+  const delivery: DeliveryContext = {
+    ledger,
+    account: config.account.id,
+    runId,
+    destinations: deps.destinations,
+    logger,
+    tally,
+    executor: deps.executor,
+    onNameTaken: (destination, path) => tally.foreignNames.push({ destination, path }),
+  };
   const context: StepContext = {
     ...deps,
     asOf,
-    spoolDir: path.join(config.dataDir, 'spool'),
-    delivery: { ledger, destinations: deps.destinations, logger, tally, runId, dryRun },
-    renderer: createDocumentRenderer({
-      onThreadLost: (reason) =>
-        logger.warn(`a render thread stopped (${reason}); documents render on the main thread, using more memory`),
-    }),
+    delivery,
+    renderer:
+      deps.renderer ??
+      createDocumentRenderer({
+        onThreadLost: (reason) => logger.warn(`a render thread stopped (${reason}); documents render on the main thread, using more memory`),
+      }),
     progress: deps.progress ?? noProgress,
     parseOrSkip(kind, raw, parse) {
       try {
@@ -86,50 +105,50 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
     },
   };
 
-  logger.info(`backup as of ${asOf.date} (${request.kinds.join(', ')})${dryRun ? ', dry run' : ''}`, {
-    destinations: deps.destinations.map((d) => d.id),
-  });
+  logger.info(`backup as of ${asOf.date} (${request.kinds.join(', ')})`, { account: config.account.id, destinations: deps.destinations.map((d) => d.id) });
+  let cutoff = 0;
   let orderCurrencies = new Map<number, string>();
   try {
     await checkDestinations(deps, tally);
+    await takeOverDestinations(deps, delivery);
+    cutoff = establishCutoff(ledger, config, asOf);
+    const fact = cutoffFact(config, cutoff);
+    await deliver(delivery, fact.doc, async () => fact.body);
     for (const kind of ORDER_OF_STEPS.filter((k) => request.kinds.includes(k))) {
       if (kind === 'orders') orderCurrencies = await backupOrders(context);
       else {
         const from = scanStart(ledger, kind, cutoff, asOf, config.documents.recheckDays);
         if (kind === 'invoices') await backupInvoices(context, from);
         else await backupReceipts(context, from, orderCurrencies);
-        if (!dryRun && tally.failed[kind] === 0) recordComplete(ledger, kind, asOf);
+        if (tally.failed[kind] === 0) recordComplete(ledger, kind, asOf);
       }
     }
+    await closeDestinations(deps, runId);
+    await reportMissingCopies(deps, tally);
   } catch (error) {
-    if (!dryRun) {
-      ledger.finishRun(runId, { outcome: 'failed', exitCode: exitCodeOf(error), message: redact(errorMessage(error)), stats: stats(deps, tally) }, deps.clock.now());
-    }
+    ledger.finishRun(runId, { outcome: 'failed', exitCode: exitCodeOf(error), message: redact(errorMessage(error)), stats: stats(deps, tally) }, deps.clock.now());
     throw error;
   } finally {
     await context.renderer.close();
   }
+  reportForeignNames(logger, tally);
 
   const stopped = [...tally.stoppedDestinations.values()];
   const signedOut = stopped.find((e) => e instanceof UnauthorisedError);
   const exitCode = signedOut ? ExitCode.unauthorised : tally.failures > 0 || stopped.length > 0 ? ExitCode.partial : ExitCode.ok;
   const message =
     exitCode === ExitCode.ok
-      ? dryRun
-        ? `dry run: ${tally.planned.length} files would be stored`
-        : `stored ${tally.stored.invoices} invoices, ${tally.stored.receipts} receipts, ${tally.stored.orders} orders files`
+      ? `stored ${tally.stored.invoices} invoices, ${tally.stored.receipts} receipts, ${tally.stored.orders} orders files`
       : signedOut
         ? `${signedOut.message} (${tally.failures} documents not stored there)`
         : `${tally.failures} documents not stored; the next run retries them`;
-  if (!dryRun) {
-    ledger.finishRun(runId, { outcome: exitCode === ExitCode.ok ? 'ok' : 'partial', exitCode, message, stats: stats(deps, tally) }, deps.clock.now());
-  }
+  ledger.finishRun(runId, { outcome: exitCode === ExitCode.ok ? 'ok' : 'partial', exitCode, message, stats: stats(deps, tally) }, deps.clock.now());
   return { exitCode, message, tally, cutoff };
 }
 
 /**
- * Destinations that cannot be written (signed out, revoked) are set aside before anything is read; when none is
- * left, the run stops there with the reason.
+ * Destinations that cannot be written (signed out, revoked, a folder without write access) are set aside before
+ * anything is read; when none is left, the run stops there with the reason.
  */
 async function checkDestinations(deps: RunDeps, tally: Tally): Promise<void> {
   for (const destination of deps.destinations) {
@@ -143,6 +162,69 @@ async function checkDestinations(deps: RunDeps, tally: Tally): Promise<void> {
   const stopped = [...tally.stoppedDestinations];
   if (stopped.length === deps.destinations.length) throw stopped[0]![1];
   for (const [id, error] of stopped) deps.logger.error(`${id}: ${error.message}`);
+}
+
+/**
+ * The destination is the truth: one this ledger has never stored into may already hold this account's backup (a
+ * lost data dir, a new machine, another data dir): its copies are adopted before anything is planned. Copies an
+ * older version stored without an identity get one now.
+ */
+async function takeOverDestinations(deps: RunDeps, delivery: DeliveryContext): Promise<void> {
+  for (const destination of deps.destinations) {
+    if (delivery.tally.stoppedDestinations.has(destination.id)) continue;
+    if (!deps.ledger.knowsDestination(destination.id)) {
+      const report = await adoptDestination({ ledger: deps.ledger, config: deps.config, logger: deps.logger, probe: ownershipProbe(deps) }, destination);
+      if (report.adopted > 0) {
+        deps.logger.info(
+          `${destination.id}: adopted ${report.adopted} stored copies this data dir had no record of (the destination's own record of them); nothing is stored twice` +
+            (report.damaged > 0 ? `; ${report.damaged} of them are damaged: run \`backup verify --repair\`` : ''),
+        );
+      }
+    }
+    deps.ledger.ensureDestination(destination.id, deps.clock.now());
+    await deps.executor.keepIdentities(delivery, destination);
+  }
+}
+
+/** Asks BaseLinker whether invoices or receipts a destination holds are this account's. */
+function ownershipProbe(deps: RunDeps): OwnershipProbe {
+  return (kind, ids) => (kind === 'invoices' ? invoicesExist : receiptsExist)(deps.api, ids.map(Number));
+}
+
+/** Destinations that keep identities in batches write the last one now; the ledger then knows they are kept. */
+async function closeDestinations(deps: RunDeps, runId: number): Promise<void> {
+  for (const destination of deps.destinations) {
+    if (!destination.close) continue;
+    await destination.close();
+    deps.ledger.markIdentityKept(deps.ledger.withoutIdentity(destination.id).filter((r) => r.run_id === runId).map((r) => r.id));
+  }
+}
+
+/**
+ * The nightly run restores nothing on its own (some people delete old months on purpose), but when the folders it
+ * listed anyway lack copies the ledger records, it says so once, with the command that brings them back.
+ */
+async function reportMissingCopies(deps: RunDeps, tally: Tally): Promise<void> {
+  for (const destination of deps.destinations) {
+    if (tally.stoppedDestinations.has(destination.id) || !destination.foldersSeen) continue;
+    let missing = 0;
+    for (const { folder, names } of await destination.foldersSeen()) {
+      missing += deps.ledger.storedNames(destination.id, folderKey(folder)).filter((name) => !names.has(name)).length;
+    }
+    if (missing > 0) {
+      deps.logger.warn(`${destination.id}: ${missing} recorded copies are missing from the folders this run stored into (removed by hand?); \`backup verify --repair\` stores them again`);
+    }
+  }
+}
+
+/** Once per run, not once per file: other files sat under names our documents wanted, and ours went beside them. */
+function reportForeignNames(logger: Logger, tally: Tally): void {
+  const first = tally.foreignNames[0];
+  if (!first) return;
+  logger.warn(
+    `${tally.foreignNames.length} files that this program did not store sit under names documents wanted (first: ${first.destination} ${first.path}); ` +
+      'they were left alone and the documents stored beside them with their id in the name',
+  );
 }
 
 function exitCodeOf(error: unknown): number {
@@ -160,4 +242,3 @@ function stats(deps: RunDeps, tally: Tally) {
     },
   };
 }
-

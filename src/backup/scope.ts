@@ -11,8 +11,8 @@ const completeThroughKey = (kind: string) => `complete_through.${kind}`;
 
 export type AccountingKind = 'invoices' | 'receipts';
 
-/** The cutoff this run works with, fixed in the ledger unless this is a dry run. */
-export function establishCutoff(ledger: Ledger, config: Config, asOf: AsOf, persist: boolean): number {
+/** The cutoff this run works with, fixed in the ledger (a dry run's is a scratch copy). */
+export function establishCutoff(ledger: Ledger, config: Pick<Config, 'backfillFrom'>, asOf: AsOf): number {
   const stored = ledger.getMeta(CUTOFF);
   let cutoff = stored === null ? firstOfMonth(asOf) : Number(stored);
   const backfill = config.backfillFrom;
@@ -21,12 +21,22 @@ export function establishCutoff(ledger: Ledger, config: Config, asOf: AsOf, pers
     if (from < cutoff) {
       cutoff = from;
       // The history before the old cutoff has never been read: read everything from the new one.
-      if (persist) for (const kind of ['invoices', 'receipts']) ledger.setMeta(completeThroughKey(kind), String(from));
+      for (const kind of ['invoices', 'receipts']) ledger.setMeta(completeThroughKey(kind), String(from));
     }
-    if (persist) ledger.setMeta(BACKFILL_APPLIED, backfill);
+    ledger.setMeta(BACKFILL_APPLIED, backfill);
   }
-  if (persist) ledger.setMeta(CUTOFF, String(cutoff));
+  ledger.setMeta(CUTOFF, String(cutoff));
   return cutoff;
+}
+
+/**
+ * The cutoff a destination recorded, taken over by a new ledger (adoption): the run goes on from the same moment,
+ * and a backfill that moment already covers is not applied again.
+ */
+export function adoptCutoff(ledger: Ledger, config: Pick<Config, 'backfillFrom' | 'timeZone'>, cutoff: number): void {
+  ledger.setMeta(CUTOFF, String(cutoff));
+  const backfill = config.backfillFrom;
+  if (backfill && (backfill === 'all' ? 0 : startOfDay(backfill, config.timeZone)) >= cutoff) ledger.setMeta(BACKFILL_APPLIED, backfill);
 }
 
 export function readCutoff(ledger: Ledger): number | null {

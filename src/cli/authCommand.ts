@@ -1,57 +1,68 @@
-import { loadConfig } from '../config/config.js';
-import { googleDriveIds } from '../destinations/create.js';
-import { loadCredentials, oauthClientSettings, saveCredentials } from '../destinations/gdrive/credentials.js';
-import { googleDriveDestination } from '../destinations/gdrive/googleDrive.js';
-import { createOAuthClient, signedInClient } from '../destinations/gdrive/oauth.js';
-import { signIn } from '../destinations/gdrive/signIn.js';
+import type { Section } from '../config/setting.js';
+import { destinationId } from '../destinations/create.js';
+import type { DestinationPlugin } from '../destinations/plugin.js';
+import { allPlugins, pluginForCommand, settingsFor } from '../destinations/registry.js';
 import { Ledger } from '../ledger/ledger.js';
 import { systemClock } from '../lib/clock.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
-import { flushLogger } from '../lib/logger.js';
-import { registerSecret } from '../lib/secrets.js';
-import { reportFailure } from './failure.js';
-import { setupLogger } from './setup.js';
+import { withSession, type Session } from './session.js';
+import { ledgerExists } from './setup.js';
+
+/** The names `backup auth` and `backup revoke` take. */
+export function signInCommands(): string[] {
+  return allPlugins().flatMap((p) => (p.command && p.signIn ? [p.command] : []));
+}
+
+export function pluginNamed(provider: string): DestinationPlugin<Section> {
+  const plugin = pluginForCommand(provider);
+  if (!plugin?.signIn) throw new UsageError(`unknown provider "${provider}": one of ${signInCommands().map((c) => `"${c}"`).join(', ')}`);
+  return plugin;
+}
 
 /**
- * `backup auth google`: signs in (or, with GOOGLE_REFRESH_TOKEN set, checks that token), saves the refresh token
- * in the data dir (0600), confirms access, and lifts a revocation so the next run resumes where the last one stopped.
+ * `backup auth <provider>`: signs in (or checks the sign-in the environment holds), saves it in the data dir
+ * (owner-only), says which account it is, and lifts a revocation: the next run resumes where the last one stopped.
  */
 export async function authCommand(provider: string, options: { port?: string }): Promise<ExitCode> {
-  if (provider !== 'google') throw new UsageError(`unknown provider "${provider}": only "google" is supported`);
-  const config = loadConfig();
-  const logger = setupLogger(config, true);
-  let ledger: Ledger | null = null;
-  try {
-    const port = options.port === undefined ? 0 : Number(options.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (got ${JSON.stringify(options.port)})`);
-    const settings = oauthClientSettings(config);
-    if (!config.gdrive.refreshToken) {
-      const refreshToken = await signIn((redirectUri) => createOAuthClient(config, settings, redirectUri), { say: (t) => process.stdout.write(`${t}\n`), input: process.stdin }, port);
-      registerSecret(refreshToken);
-      saveCredentials(config.dataDir, { ...settings, refreshToken });
-    }
-    const credentials = loadCredentials(config);
-    const drive = googleDriveDestination({
-      auth: signedInClient(config, credentials),
-      rootUrl: config.gdrive.apiRootUrl,
-      parentFolderId: config.gdrive.parentFolderId,
-      writesPerSecond: config.gdrive.writesPerSecond,
-      folders: { get: () => null, save: () => undefined },
+  const plugin = pluginNamed(provider);
+  const port = options.port === undefined ? undefined : Number(options.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be a port number (got ${JSON.stringify(options.port)})`);
+  return withSession({ logFile: true }, async (session) => {
+    const { settings } = session.installation;
+    const message = await plugin.signIn!({
+      settings: settingsFor(plugin, settings),
+      dataDir: settings.dataDir,
+      specs: session.installation.accounts.flatMap((a) => a.destinations.filter((d) => d.scheme === plugin.scheme)),
+      io: { say: (text) => process.stdout.write(`${text}\n`), input: process.stdin },
+      options: { port },
       clock: systemClock,
-      logger,
+      logger: session.logger,
     });
-    const about = await drive.api.read('about', (o) => drive.api.about.get({ fields: 'user(emailAddress)' }, o));
-    ledger = Ledger.open(config.dataDir);
-    const ids = googleDriveIds(config);
-    const wasRevoked = ids.some((id) => ledger!.revokedAt(id) !== null);
-    for (const id of ids) ledger.setRevoked(id, null);
-    const where = config.destinations.some((d) => d.type === 'gdrive') ? 'backups go there' : 'add "gdrive" to BACKUP_DESTINATION to back up there';
-    process.stdout.write(`Signed in to Google Drive as ${about.data.user?.emailAddress ?? 'unknown'}; ${where}.${wasRevoked ? ' The revocation is lifted: the next run resumes where the last one stopped.' : ''}\n`);
+    const lifted = markRevoked(session, plugin, null);
+    process.stdout.write(`${message}${lifted.length > 0 ? ' The revocation is lifted: the next run resumes where the last one stopped.' : ''}\n`);
     return ExitCode.ok;
-  } catch (error) {
-    return reportFailure(logger, error);
-  } finally {
-    ledger?.close();
-    await flushLogger(logger);
+  });
+}
+
+/**
+ * Marks every configured destination of this plugin revoked (a time) or usable again (null), in each account's
+ * ledger. Returns the ids whose state changed.
+ */
+export function markRevoked(session: Session, plugin: DestinationPlugin<Section>, at: number | null): string[] {
+  const changed: string[] = [];
+  for (const config of session.installation.accounts) {
+    const ids = [...new Set(config.destinations.filter((d) => d.scheme === plugin.scheme).map((d) => destinationId(d, config)))];
+    if (ids.length === 0 || (at === null && !ledgerExists(config))) continue;
+    const ledger = Ledger.open(config.dataDir);
+    try {
+      for (const id of ids) {
+        if ((ledger.revokedAt(id) !== null) === (at !== null)) continue;
+        ledger.setRevoked(id, at);
+        changed.push(id);
+      }
+    } finally {
+      ledger.close();
+    }
   }
+  return changed;
 }

@@ -1,8 +1,8 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { BackupError, ExitCode, errorMessage } from '../lib/errors.js';
 import { machineAdvice } from '../lib/fsErrors.js';
 import { redact } from '../lib/secrets.js';
-import { authCommand } from './authCommand.js';
+import { authCommand, signInCommands } from './authCommand.js';
 import { revokeCommand } from './revokeCommand.js';
 import { runCommand } from './runCommand.js';
 import { scheduleCommand } from './scheduleCommand.js';
@@ -24,6 +24,8 @@ export async function main(argv: string[], entry: string): Promise<ExitCode> {
     .option('--date <YYYY-MM-DD>', 'back up as of this date (default: today in the account time zone)')
     .option('--only <kinds>', 'comma-separated: orders,invoices,receipts')
     .option('--dry-run', 'show what would be stored where; write nothing')
+    .option('--json', 'one JSON document on stdout at the end: exit code, counts, and the files stored (or planned)')
+    .option('--account <ids>', 'only these accounts (comma-separated ids)')
     .action(async (options) => {
       exitCode = await runCommand(options);
     });
@@ -32,7 +34,8 @@ export async function main(argv: string[], entry: string): Promise<ExitCode> {
     .command('status')
     .description('show the last runs, the first-run cutoff and the destinations')
     .option('--json', 'machine-readable output')
-    .addOption(new Option('--limit <n>', 'how many runs to show').default('10'))
+    .option('--limit <n>', 'how many runs to show (default 10)')
+    .option('--account <ids>', 'only these accounts (comma-separated ids)')
     .action(async (options) => {
       exitCode = await statusCommand(options);
     });
@@ -46,16 +49,18 @@ export async function main(argv: string[], entry: string): Promise<ExitCode> {
 
   program
     .command('verify')
-    .description('compare the ledger with each destination (presence and size); changes nothing; exit 6 if they disagree')
+    .description('compare the ledger with each destination (presence, size, checksum); exit 6 if they disagree')
     .option('--json', 'machine-readable output')
+    .option('--repair', 'store again what is missing, and a fresh copy beside what is damaged (never deleting or replacing)')
+    .option('--account <ids>', 'only these accounts (comma-separated ids)')
     .action(async (options) => {
       exitCode = await verifyCommand(options);
     });
 
   program
     .command('auth')
-    .argument('<provider>', 'google')
-    .description('sign in to Google Drive (loopback redirect; on a server, paste the redirected address)')
+    .argument('<provider>', signInCommands().join(' | '))
+    .description('sign in to a remote destination (Google: loopback redirect; on a server, paste the redirected address)')
     .option('--port <port>', 'loopback port for the redirect (default: any free port)')
     .action(async (provider: string, options) => {
       exitCode = await authCommand(provider, options);
@@ -63,9 +68,10 @@ export async function main(argv: string[], entry: string): Promise<ExitCode> {
 
   program
     .command('revoke')
-    .description("revoke Google Drive access and stop the backup there (nothing in Drive is touched)")
-    .action(async () => {
-      exitCode = await revokeCommand();
+    .argument('[provider]', `${signInCommands().join(' | ')}; default: every remote destination`)
+    .description('forget (and where possible revoke) a sign-in and stop the backup there; nothing stored there is touched')
+    .action(async (provider?: string) => {
+      exitCode = await revokeCommand(provider);
     });
 
   try {

@@ -1,45 +1,31 @@
-import { loadConfig } from '../config/config.js';
-import { CREDENTIALS_FILE, forgetCredentials, loadCredentials } from '../destinations/gdrive/credentials.js';
-import { googleDriveIds } from '../destinations/create.js';
-import { createOAuthClient } from '../destinations/gdrive/oauth.js';
-import { Ledger } from '../ledger/ledger.js';
-import { BackupError, ExitCode, errorMessage } from '../lib/errors.js';
-import { flushLogger } from '../lib/logger.js';
-import { reportFailure } from './failure.js';
-import { setupLogger } from './setup.js';
+import { allPlugins, settingsFor } from '../destinations/registry.js';
+import { ExitCode } from '../lib/errors.js';
+import { markRevoked, pluginNamed } from './authCommand.js';
+import { withSession } from './session.js';
 
 /**
- * `backup revoke`: revokes the Google token at Google, forgets it here, and marks the backup revoked in the ledger,
- * so every later run exits 5 until `backup auth google`. Nothing in Drive is touched.
+ * `backup revoke [provider]`: forgets the sign-in (revoking it at the provider where it can be), and marks the
+ * backup there revoked, so every later run exits 5 until `backup auth <provider>`. Nothing at the destination is
+ * touched. Without a provider: every remote destination that is signed in or configured.
  */
-export async function revokeCommand(): Promise<ExitCode> {
-  const config = loadConfig();
-  const logger = setupLogger(config, true);
-  let ledger: Ledger | null = null;
-  try {
-    const ids = googleDriveIds(config);
-    let revokedAtGoogle = false;
-    try {
-      const credentials = loadCredentials(config);
-      await createOAuthClient(config, credentials).revokeToken(credentials.refreshToken);
-      revokedAtGoogle = true;
-    } catch (error) {
-      // Already dead or never signed in: there is nothing at Google to revoke, and the local state still changes.
-      logger.warn(`Google did not revoke a token: ${error instanceof BackupError ? error.message : errorMessage(error)}`);
+export async function revokeCommand(provider?: string): Promise<ExitCode> {
+  const chosen = provider === undefined ? null : pluginNamed(provider);
+  return withSession({ logFile: true }, async (session) => {
+    const { settings } = session.installation;
+    const configured = (scheme: string) => session.installation.accounts.some((a) => a.destinations.some((d) => d.scheme === scheme));
+    const plugins = chosen
+      ? [chosen]
+      : allPlugins().filter((p) => p.revoke && (configured(p.scheme) || p.signedIn?.({ settings: settingsFor(p, settings), dataDir: settings.dataDir })));
+    if (plugins.length === 0) {
+      process.stdout.write('Nothing to revoke: no remote destination is signed in or configured.\n');
+      return ExitCode.ok;
     }
-    const forgotten = forgetCredentials(config.dataDir);
-    ledger = Ledger.open(config.dataDir);
-    for (const id of ids) ledger.setRevoked(id, Date.now());
-    process.stdout.write(
-      `${revokedAtGoogle ? 'Access revoked at Google' : 'Nothing to revoke at Google'}; ${forgotten ? `${CREDENTIALS_FILE} removed` : 'no saved sign-in'}; ` +
-        `the backup to ${ids.join(', ')} is stopped. Files already in Drive stay there. Run \`backup auth google\` to resume.\n` +
-        (config.gdrive.refreshToken ? 'GOOGLE_REFRESH_TOKEN is set in the environment: remove it too.\n' : ''),
-    );
+    for (const plugin of plugins) {
+      const said = await plugin.revoke!({ settings: settingsFor(plugin, settings), dataDir: settings.dataDir, io: { say: (t) => process.stdout.write(`${t}\n`), input: null }, logger: session.logger });
+      const stopped = markRevoked(session, plugin, Date.now());
+      const where = stopped.length > 0 ? ` The backup to ${stopped.join(', ')} is stopped; what is stored there stays.` : '';
+      process.stdout.write(`${plugin.title}: ${said}${where} Run \`backup auth ${plugin.command}\` to resume.\n`);
+    }
     return ExitCode.ok;
-  } catch (error) {
-    return reportFailure(logger, error);
-  } finally {
-    ledger?.close();
-    await flushLogger(logger);
-  }
+  });
 }

@@ -1,69 +1,129 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { resolveAsOf } from '../backup/asOf.js';
-import { runBackup } from '../backup/run.js';
+import { recordingExecutor, storingExecutor } from '../backup/deliver.js';
+import { describeEstimate, estimateRun } from '../backup/estimate.js';
+import { runBackup, type RunReport } from '../backup/run.js';
+import type { Config } from '../config/config.js';
 import { DOCUMENT_KINDS, type DocumentKind } from '../domain/documents.js';
 import { createDestinations } from '../destinations/create.js';
-import { assertDestinationsBelongToLedger } from '../ledger/expected.js';
 import { Ledger } from '../ledger/ledger.js';
 import { processClock, systemClock } from '../lib/clock.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
-import { reportFailure } from './failure.js';
-import { acquireRunLock, type RunLock } from '../schedule/lock.js';
-import { loadConfig } from '../config/config.js';
-import { createTransport, interactive, ledgerExists, setupLogger } from './setup.js';
-import { terminalProgress } from './progressBar.js';
-import { describeEstimate, estimateRun } from '../backup/estimate.js';
-import { flushLogger, RecentLines } from '../lib/logger.js';
 import { createHealthPing } from '../lib/healthPing.js';
+import { acquireRunLock } from '../schedule/lock.js';
+import { reportFailure } from './failure.js';
+import { terminalProgress } from './progressBar.js';
+import { withSession, type Session } from './session.js';
+import { createTransport, interactive } from './setup.js';
 
 export interface RunOptions {
   date?: string;
   only?: string;
   dryRun?: boolean;
+  json?: boolean;
+  account?: string;
+}
+
+/** What `backup run --json` prints for an account: one document, at the end. */
+export interface RunJson {
+  account: string;
+  exitCode: ExitCode;
+  dryRun: boolean;
+  message: string;
+  counts: { stored: Record<DocumentKind, number>; failed: Record<DocumentKind, number> };
+  /** The real run: every file it stored. */
+  stored?: { destination: string; path: string }[];
+  /** The dry run: every file the real run would store. */
+  planned?: { destination: string; path: string }[];
 }
 
 export async function runCommand(options: RunOptions): Promise<ExitCode> {
-  const config = loadConfig();
-  const kinds = options.only === undefined ? config.kinds : parseKinds(options.only);
-  const asOf = resolveAsOf(options.date, systemClock.now(), config.timeZone);
   const dryRun = Boolean(options.dryRun);
-  const recent = new RecentLines();
-  const logger = setupLogger(config, !dryRun, recent);
+  return withSession({ logFile: !dryRun }, async (session) => {
+    const accounts = session.accounts(options.account);
+    let worst: ExitCode = ExitCode.ok;
+    const documents: RunJson[] = [];
+    for (const config of accounts) {
+      const outcome = await runAccount(session, config, options);
+      worst = mostSevere(worst, outcome.exitCode);
+      documents.push(outcome.json);
+    }
+    if (options.json) process.stdout.write(`${JSON.stringify(documents.length === 1 ? documents[0] : { exitCode: worst, accounts: documents })}\n`);
+    return worst;
+  });
+}
+
+/** One account's run, its failures reported and turned into its exit code; the other accounts go on. */
+async function runAccount(session: Session, config: Config, options: RunOptions): Promise<{ exitCode: ExitCode; json: RunJson }> {
+  const { logger } = session;
+  const dryRun = Boolean(options.dryRun);
   const ping = createHealthPing(dryRun ? null : config.healthcheck.url, logger);
   let exitCode: ExitCode = ExitCode.unexpected;
-  let lock: RunLock | null = null;
-  let ledger: Ledger | null = null;
+  let report: RunReport | null = null;
+  let failure: string | null = null;
+  let pinged = false;
+  const closing: (() => void)[] = [];
   try {
+    const kinds = options.only === undefined ? config.kinds : parseKinds(options.only);
+    const asOf = resolveAsOf(options.date, systemClock.now(), config.timeZone);
     // The system clock, unless `npm run bench` compresses time (BACKUP_TIME_SCALE, lib/clock.ts).
     const clock = processClock();
     const api = createTransport(config, logger, clock);
-    lock = dryRun ? null : acquireRunLock(config.dataDir);
+    if (!dryRun) {
+      const lock = acquireRunLock(config.dataDir);
+      closing.push(() => lock.release());
+    }
     // Pinged only once the lock is ours: a run refused because another is going is not a failed night.
     await ping.start();
-    // A dry run writes nothing, not even a new ledger: without one it plans against an empty, in-memory ledger.
-    ledger = dryRun && !ledgerExists(config) ? Ledger.openInMemory() : Ledger.open(config.dataDir);
+    pinged = !dryRun;
+    // A dry run plans and reserves in a scratch copy of the ledger, exactly as the real run will in the real one.
+    const ledger = dryRun ? Ledger.scratchCopy(config.dataDir) : Ledger.open(config.dataDir);
+    closing.push(() => ledger.close());
+    if (ledger.wasLost) logger.warn(`the ledger in ${config.dataDir} was lost; it is rebuilt from what the destinations hold`);
     const destinations = createDestinations({ config, ledger, clock, logger });
-    await assertDestinationsBelongToLedger(new Set(ledger.destinationRows().map((d) => d.id)), destinations, config.dataDir);
-    if (!dryRun) ledger.closeInterruptedRuns();
-    const progress = interactive() ? terminalProgress(process.stderr) : undefined;
-    const report = await runBackup({ config, ledger, destinations, api, clock, logger, progress }, { asOf, kinds, dryRun });
-    if (dryRun) {
+    ledger.closeInterruptedRuns();
+    const spoolDir = dryRun ? fs.mkdtempSync(path.join(os.tmpdir(), 'blb-dry-run-')) : path.join(config.dataDir, 'spool');
+    if (dryRun) closing.push(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
+    const progress = interactive(config.log.format) && !options.json ? terminalProgress(process.stderr) : undefined;
+    report = await runBackup({ config, ledger, destinations, api, clock, logger, progress, executor: dryRun ? recordingExecutor : storingExecutor, spoolDir }, { asOf, kinds });
+    if (dryRun && !options.json) {
       for (const p of report.tally.planned) process.stdout.write(`${p.destination}  ${p.path}\n`);
-      process.stdout.write(`${report.message}\n${describeEstimate(estimateRun(config, ledger, report.tally, api.requestCount), config)}\n`);
-    } else {
-      const meta = { requests: api.requestCount };
+      process.stdout.write(`dry run: ${report.tally.planned.length} files would be stored\n${describeEstimate(estimateRun(config, ledger, report.tally, api.requestCount))}\n`);
+    } else if (!dryRun) {
+      const meta = { account: config.account.id, requests: api.requestCount };
       if (report.exitCode === ExitCode.ok) logger.info(report.message, meta);
       else logger.warn(report.message, meta);
     }
     exitCode = report.exitCode;
   } catch (error) {
     exitCode = reportFailure(logger, error);
+    failure = error instanceof Error ? error.message : String(error);
   } finally {
-    if (lock) await ping.finish(exitCode, recent.lines);
-    ledger?.close();
-    lock?.release();
-    await flushLogger(logger);
+    if (pinged) await ping.finish(exitCode, session.recent.lines);
+    for (const close of closing.reverse()) close();
   }
-  return exitCode;
+  return { exitCode, json: runJson(config, exitCode, dryRun, report, failure) };
+}
+
+function runJson(config: Config, exitCode: ExitCode, dryRun: boolean, report: RunReport | null, failure: string | null): RunJson {
+  const zero = { orders: 0, invoices: 0, receipts: 0 };
+  const base = {
+    account: config.account.id,
+    exitCode,
+    dryRun,
+    message: report?.message ?? failure ?? '',
+    counts: { stored: report?.tally.stored ?? zero, failed: report?.tally.failed ?? zero },
+  };
+  return dryRun ? { ...base, planned: report?.tally.planned ?? [] } : { ...base, stored: report?.tally.storedPaths ?? [] };
+}
+
+/** Several accounts' exit codes as one: the most severe, in the order 1, 5, 3, 4, then 0. */
+export function mostSevere(a: ExitCode, b: ExitCode): ExitCode {
+  const order: readonly number[] = [ExitCode.unexpected, ExitCode.usage, ExitCode.unauthorised, ExitCode.partial, ExitCode.locked, ExitCode.ok];
+  const rank = (code: number) => (order.includes(code) ? order.indexOf(code) : 0);
+  return (rank(a) <= rank(b) ? a : b) as ExitCode;
 }
 
 export function parseKinds(value: string): DocumentKind[] {

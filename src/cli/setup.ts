@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type winston from 'winston';
 import type { Config } from '../config/config.js';
-import { assertLedgerNotLost } from '../ledger/expected.js';
+import type { SettingsValues } from '../config/schema.js';
 import { LEDGER_FILE } from '../ledger/ledger.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { UsageError } from '../lib/errors.js';
@@ -10,16 +10,22 @@ import { createLogger, type RecentLines } from '../lib/logger.js';
 import { BaseLinkerTransport } from '../sources/baselinker/transport.js';
 
 /** Whether a person is watching: readable lines then, JSON lines for cron mail and container logs. */
-export const interactive = (): boolean => Boolean(process.stderr.isTTY) && process.env.BACKUP_LOG_FORMAT !== 'json';
+export function interactive(format: SettingsValues['log']['format'] = 'auto'): boolean {
+  if (format !== 'auto') return format === 'text';
+  return Boolean(process.stderr.isTTY);
+}
 
-export function setupLogger(config: Config | null, writeLogFile: boolean, recent?: RecentLines): winston.Logger {
-  const logDir = writeLogFile && config ? config.dataDir : undefined;
+export function setupLogger(settings: Pick<SettingsValues, 'dataDir' | 'log'> | null, writeLogFile: boolean, recent?: RecentLines): winston.Logger {
+  const logDir = writeLogFile && settings ? settings.dataDir : undefined;
   if (logDir) fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
-  return createLogger({ interactive: interactive(), level: config?.log.level, logDir, recent });
+  return createLogger({ interactive: interactive(settings?.log.format), level: settings?.log.level, logDir, recent });
 }
 
 export function requireToken(config: Config): string {
-  if (!config.baselinker.token) throw new UsageError('BASELINKER_TOKEN is not set (BaseLinker: My account → API → generate a token)');
+  if (!config.baselinker.token) {
+    const who = config.account.implicit ? 'BASELINKER_TOKEN is not set' : `account "${config.account.id}" has no BaseLinker token (BASELINKER_TOKEN_${config.account.id.toUpperCase().replaceAll('-', '_')}, or baselinker.tokenFile)`;
+    throw new UsageError(`${who} (BaseLinker: My account → API → generate a token)`);
+  }
   return config.baselinker.token;
 }
 
@@ -34,10 +40,7 @@ export function createTransport(config: Config, logger: winston.Logger, clock: C
   });
 }
 
-/** Opens the ledger for reading only when it exists; a dry run or `status` never creates one. */
+/** Whether the account has a ledger yet; `status` and `verify` never create one. */
 export function ledgerExists(config: Config): boolean {
-  const file = path.join(config.dataDir, LEDGER_FILE);
-  // One that should be there but is not is an error, not "no backup yet": see ledger/expected.ts.
-  assertLedgerNotLost(config.dataDir, file);
-  return fs.existsSync(file);
+  return fs.existsSync(path.join(config.dataDir, LEDGER_FILE));
 }

@@ -1,10 +1,12 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { readCutoff } from '../backup/scope.js';
-import { loadConfig, type Config } from '../config/config.js';
+import type { Config } from '../config/config.js';
+import { destinationId } from '../destinations/create.js';
 import { Ledger, type RunRow } from '../ledger/ledger.js';
-import { ExitCode } from '../lib/errors.js';
+import { ExitCode, UsageError } from '../lib/errors.js';
 import { nextNightlyRun } from '../schedule/nightly.js';
+import { withSession } from './session.js';
 import { ledgerExists } from './setup.js';
 
 interface RunSummary {
@@ -22,6 +24,7 @@ interface RunSummary {
 }
 
 export interface Status {
+  account: string;
   dataDir: string;
   timeZone: string;
   cutoff: string | null;
@@ -30,22 +33,38 @@ export interface Status {
   runs: RunSummary[];
 }
 
-export async function statusCommand(options: { json?: boolean; limit?: string }): Promise<ExitCode> {
-  const config = loadConfig();
-  const status = readStatus(config, Number(options.limit ?? 10) || 10);
-  process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
-  return ExitCode.ok;
+export async function statusCommand(options: { json?: boolean; limit?: string; account?: string }): Promise<ExitCode> {
+  const limit = parseLimit(options.limit);
+  return withSession({ logFile: false }, async (session) => {
+    const statuses = session.accounts(options.account).map((config) => readStatus(config, limit));
+    const several = session.installation.accounts.length > 1 || !session.installation.accounts[0]!.account.implicit;
+    if (options.json) process.stdout.write(`${JSON.stringify(several ? { accounts: statuses } : statuses[0], null, 2)}\n`);
+    else process.stdout.write(statuses.map((s) => (several ? `account ${s.account}\n${indent(formatStatus(s))}` : formatStatus(s))).join('\n'));
+    return ExitCode.ok;
+  });
+}
+
+function parseLimit(raw: string | undefined): number {
+  if (raw === undefined) return 10;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 1000) throw new UsageError(`--limit must be a whole number of runs from 1 to 1000 (got ${JSON.stringify(raw)})`);
+  return n;
+}
+
+function indent(text: string): string {
+  return text.replace(/^(?=.)/gm, '  ');
 }
 
 export function readStatus(config: Config, limit: number): Status {
   const when = (ms: number | null) => (ms === null ? null : format(new TZDate(ms, config.timeZone), "yyyy-MM-dd'T'HH:mm:ssXXX"));
   const base = {
+    account: config.account.id,
     dataDir: config.dataDir,
     timeZone: config.timeZone,
     nextScheduledRun: when(nextNightlyRun(config.schedule.time, config.schedule.timeZone, Date.now()).getTime())!,
   };
   if (!ledgerExists(config)) {
-    return { ...base, cutoff: null, destinations: config.destinations.map((d) => ({ id: describeSpec(d), since: null, revokedAt: null })), runs: [] };
+    return { ...base, cutoff: null, destinations: config.destinations.map((d) => ({ id: destinationId(d, config), since: null, revokedAt: null })), runs: [] };
   }
   const ledger = Ledger.open(config.dataDir);
   try {
@@ -76,10 +95,6 @@ function summarise(r: RunRow, when: (ms: number | null) => string | null): RunSu
     requests: stats.requests ?? {},
     message: r.message,
   };
-}
-
-function describeSpec(spec: Config['destinations'][number]): string {
-  return spec.type === 'local' ? `local:${spec.path}` : spec.type;
 }
 
 function formatStatus(s: Status): string {

@@ -1,63 +1,54 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import type { Config, DestinationSpec } from '../config/config.js';
+import type { Config } from '../config/config.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Clock } from '../lib/clock.js';
 import { BackupError, UnauthorisedError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Destination } from './destination.js';
-import { loadCredentials } from './gdrive/credentials.js';
-import { googleDriveDestination, googleDriveId } from './gdrive/googleDrive.js';
-import { signedInClient } from './gdrive/oauth.js';
-import { localFolderDestination } from './local/localFolder.js';
+import { sharedResources, type DestinationSpec, type SharedResources } from './plugin.js';
+import { pluginFor, settingsFor } from './registry.js';
 
 export interface DestinationDeps {
   config: Config;
   ledger: Ledger;
   clock: Clock;
   logger: Logger;
+  /** Shared by every account of one process (one Google account's write budget); a fresh set by default. */
+  shared?: SharedResources;
 }
 
+/** The ledger's key for a configured destination. */
 export function destinationId(spec: DestinationSpec, config: Config): string {
-  return spec.type === 'local' ? `local:${spec.path}` : googleDriveId(spec.parentFolderId ?? config.gdrive.parentFolderId);
-}
-
-/** Every Drive destination the config names (one sign-in serves them all), or the default one. */
-export function googleDriveIds(config: Config): string[] {
-  const ids = config.destinations.filter((d) => d.type === 'gdrive').map((d) => destinationId(d, config));
-  return ids.length > 0 ? [...new Set(ids)] : [googleDriveId(config.gdrive.parentFolderId)];
+  const plugin = pluginFor(spec.scheme);
+  return plugin.id(spec, settingsFor(plugin, config));
 }
 
 export function createDestinations(deps: DestinationDeps): Destination[] {
-  return deps.config.destinations.map((spec) => createDestination(spec, deps));
+  const shared = deps.shared ?? sharedResources();
+  return deps.config.destinations.map((spec) => createDestination(spec, { ...deps, shared }));
 }
 
-function createDestination(spec: DestinationSpec, deps: DestinationDeps): Destination {
-  if (spec.type === 'local') return localFolderDestination(spec.path);
+/**
+ * A destination as its plugin makes it, unless it was revoked or cannot be signed in to: then one that says why
+ * when used, so that the run sets it aside and the other destinations go on.
+ */
+function createDestination(spec: DestinationSpec, deps: DestinationDeps & { shared: SharedResources }): Destination {
   const { config, ledger } = deps;
-  const parentFolderId = spec.parentFolderId ?? config.gdrive.parentFolderId;
-  const id = googleDriveId(parentFolderId);
+  const plugin = pluginFor(spec.scheme);
+  const settings = settingsFor(plugin, config);
+  const id = plugin.id(spec, settings);
   const revokedAt = ledger.revokedAt(id);
   if (revokedAt !== null) {
     const day = format(new TZDate(revokedAt, config.timeZone), 'yyyy-MM-dd');
-    return unusable(id, new UnauthorisedError(`backup revoked on ${day}; run \`backup auth google\` to resume`));
+    return unusable(id, new UnauthorisedError(`backup to ${plugin.title} revoked on ${day}; run \`backup auth ${plugin.command ?? spec.scheme}\` to resume`));
   }
-  let auth;
   try {
-    auth = signedInClient(config, loadCredentials(config));
+    return plugin.create(spec, { settings, dataDir: config.installDataDir, ledger, clock: deps.clock, logger: deps.logger, shared: deps.shared });
   } catch (error) {
     if (error instanceof BackupError) return unusable(id, error);
     throw error;
   }
-  return googleDriveDestination({
-    auth,
-    rootUrl: config.gdrive.apiRootUrl,
-    parentFolderId,
-    writesPerSecond: config.gdrive.writesPerSecond,
-    folders: { get: (p) => ledger.folder(id, p), save: (p, folderId, confirmed) => ledger.saveFolder(id, p, folderId, confirmed) },
-    clock: deps.clock,
-    logger: deps.logger,
-  });
 }
 
 /** A destination that cannot be used this run (revoked, not signed in): it says why, and the others go on. */
@@ -65,5 +56,5 @@ function unusable(id: string, error: BackupError): Destination {
   const fail = async (): Promise<never> => {
     throw error;
   };
-  return { id, check: fail, newToken: fail, put: fail, list: fail };
+  return { id, check: fail, newToken: fail, put: fail, list: fail, recordIdentities: fail };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { BackupError, ExitCode, errorMessage } from '../lib/errors.js';
-import { assertLedgerNotLost, markLedgerCreated } from './expected.js';
+import { ledgerWasLost, markLedgerCreated } from './expected.js';
 import { MIGRATIONS } from './migrations.js';
 import { machineAdvice } from '../lib/fsErrors.js';
 
@@ -33,6 +33,10 @@ export interface DocumentRow {
   location: string | null;
   size: number | null;
   sha256: string | null;
+  /** The destination's own checksum of the stored bytes ("sha256:…", "quickxor:…"). */
+  checksum: string | null;
+  /** 1 once the destination holds this copy's identity. */
+  identity_kept: number;
   issued_at: number | null;
   run_id: number | null;
   reserved_at: number;
@@ -65,10 +69,14 @@ export class LedgerError extends BackupError {
 }
 
 /**
- * The record of what has been stored where. It is the reason a re-run never duplicates, so it is never silently
- * recreated: a ledger that should exist but does not, or cannot be read, stops the program.
+ * The record of what has been stored where: the local cache of what the destinations hold, which spares a run
+ * from asking them. A lost one is rebuilt from the destinations (and the run says so); a damaged one stops the
+ * program before anything is read or stored.
  */
 export class Ledger {
+  /** The marker said a ledger existed here, and it was gone or empty: this one starts afresh. */
+  wasLost = false;
+
   private constructor(private readonly db: Database.Database) {}
 
   static open(dataDir: string, now = Date.now()): Ledger {
@@ -76,20 +84,46 @@ export class Ledger {
     try {
       fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     } catch (error) {
-      throw new LedgerError(`cannot create the data dir ${dataDir}: ${errorMessage(error)}`);
+      throw new LedgerError(`cannot create the data dir ${dataDir}: ${errorMessage(error)}${adviceFor(error)}`);
     }
-    assertLedgerNotLost(dataDir, file);
+    const lost = ledgerWasLost(dataDir, file);
     const ledger = Ledger.openFile(file, now);
+    ledger.wasLost = lost;
     markLedgerCreated(dataDir, file);
     return ledger;
   }
 
-  /** An empty ledger that lives and dies with the process: what a dry run plans against when none exists yet. */
+  /** An empty ledger that lives and dies with the process. */
   static openInMemory(now = Date.now()): Ledger {
     return Ledger.openFile(':memory:', now);
   }
 
-  private static openFile(file: string, now: number): Ledger {
+  /**
+   * A copy of the data dir's ledger (or an empty one) that lives and dies with the process: what a dry run plans
+   * and reserves in, exactly as the real run would in the real one, without writing anything.
+   */
+  static scratchCopy(dataDir: string, now = Date.now()): Ledger {
+    const file = path.join(dataDir, LEDGER_FILE);
+    if (!fs.existsSync(file) || fs.statSync(file).size === 0) return Ledger.openInMemory(now);
+    let image: Buffer;
+    try {
+      const source = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+      try {
+        image = source.serialize();
+      } finally {
+        source.close();
+      }
+    } catch (error) {
+      throw new LedgerError(`cannot read the ledger ${file}: ${errorMessage(error)}${adviceFor(error)}`);
+    }
+    // An image of a WAL database says so in its header (bytes 18 and 19), which an in-memory copy cannot honour.
+    image[18] = 1;
+    image[19] = 1;
+    return Ledger.openFile(image, now);
+  }
+
+  private static openFile(file: string | Buffer, now: number): Ledger {
+    const label = typeof file === 'string' ? file : 'the copy of the ledger';
     let db: Database.Database;
     try {
       db = new Database(file, { timeout: 5000 });
@@ -100,12 +134,12 @@ export class Ledger {
       const check = db.pragma('quick_check', { simple: true });
       if (check !== 'ok') {
         const first = String(check).split('\n').find((line) => line && !line.startsWith('***'));
-        throw new LedgerError(`the ledger ${file} is damaged (${first}): restore it from a copy`);
+        throw new LedgerError(`the ledger ${label} is damaged (${first}): restore it from a copy, or move it away and the next run rebuilds it from what the destinations hold`);
       }
       migrate(db, now);
     } catch (error) {
       if (error instanceof BackupError) throw error;
-      throw new LedgerError(`cannot open the ledger ${file}: ${errorMessage(error)}${adviceFor(error)}`);
+      throw new LedgerError(`cannot open the ledger ${label}: ${errorMessage(error)}${adviceFor(error)}`);
     }
     return new Ledger(db);
   }
@@ -139,12 +173,16 @@ export class Ledger {
 
   /** The document number recorded for a source document at any destination, if any copy was ever reserved. */
   numberOf(kind: string, sourceId: string): string | null {
-    const row = this.db.prepare('SELECT number FROM documents WHERE kind = ? AND source_id = ? LIMIT 1').get(kind, sourceId) as { number: string } | undefined;
+    const row = this.db.prepare("SELECT number FROM documents WHERE kind = ? AND source_id = ? AND number != '' LIMIT 1").get(kind, sourceId) as { number: string } | undefined;
     return row?.number ?? null;
   }
 
+  /** Whether a copy, or a damaged copy set aside, holds this name. */
   isNameTaken(destination: string, folder: string, name: string): boolean {
-    return this.db.prepare('SELECT 1 FROM documents WHERE destination = ? AND folder = ? AND name = ?').get(destination, folder, name) !== undefined;
+    return (
+      this.db.prepare('SELECT 1 FROM documents WHERE destination = ? AND folder = ? AND name = ?').get(destination, folder, name) !== undefined ||
+      this.db.prepare('SELECT 1 FROM set_aside WHERE destination = ? AND folder = ? AND name = ?').get(destination, folder, name) !== undefined
+    );
   }
 
   /** Reserves the name and token for an upload, committed before the upload starts. */
@@ -163,10 +201,78 @@ export class Ledger {
     this.db.prepare("UPDATE documents SET name = ? WHERE id = ? AND status = 'pending'").run(name, id);
   }
 
-  markStored(id: number, stored: { location: string; size: number; sha256: string | null; runId: number | null }, now = Date.now()): void {
+  markStored(
+    id: number,
+    stored: { location: string; size: number; sha256: string; checksum: string | null; identityKept: boolean; runId: number | null },
+    now = Date.now(),
+  ): void {
     this.db
-      .prepare("UPDATE documents SET status = 'stored', location = ?, size = ?, sha256 = ?, run_id = COALESCE(?, run_id), stored_at = ? WHERE id = ?")
-      .run(stored.location, stored.size, stored.sha256, stored.runId, now, id);
+      .prepare(
+        "UPDATE documents SET status = 'stored', location = ?, size = ?, sha256 = ?, checksum = ?, identity_kept = ?, run_id = COALESCE(?, run_id), stored_at = ? WHERE id = ?",
+      )
+      .run(stored.location, stored.size, stored.sha256, stored.checksum, stored.identityKept ? 1 : 0, stored.runId, now, id);
+  }
+
+  /** Stored copies whose identity the destination does not hold yet (stored by an older version, or in a batch not yet written). */
+  withoutIdentity(destination: string): DocumentRow[] {
+    return this.db.prepare("SELECT * FROM documents WHERE destination = ? AND status = 'stored' AND identity_kept = 0 ORDER BY id").all(destination) as DocumentRow[];
+  }
+
+  markIdentityKept(ids: readonly number[]): void {
+    const mark = this.db.prepare('UPDATE documents SET identity_kept = 1 WHERE id = ?');
+    this.db.transaction(() => ids.forEach((id) => mark.run(id)))();
+  }
+
+  /**
+   * Records copies found at a destination (a lost ledger adopting what it stored), in one transaction. A copy whose
+   * version or name the ledger already holds is skipped. Returns how many were recorded.
+   */
+  adopt(rows: readonly Omit<DocumentRow, 'id' | 'status' | 'reserved_at' | 'stored_at' | 'run_id' | 'identity_kept'>[], now = Date.now()): number {
+    const insert = this.db.prepare(
+      `INSERT OR IGNORE INTO documents (destination, kind, source_id, version, source_hash, number, folder, name, token, status, location, size, sha256, checksum, issued_at, run_id, reserved_at, stored_at, identity_kept)
+       VALUES (@destination, @kind, @source_id, @version, @source_hash, @number, @folder, @name, @token, 'stored', @location, @size, @sha256, @checksum, @issued_at, NULL, @now, @now, 1)`,
+    );
+    let adopted = 0;
+    this.db.transaction(() => {
+      for (const row of rows) adopted += insert.run({ ...row, now }).changes;
+    })();
+    return adopted;
+  }
+
+  /** A recorded copy to be stored again (repair): a new token, the status back to pending, and maybe a new name. */
+  restage(id: number, token: string, name: string): DocumentRow {
+    this.db.prepare("UPDATE documents SET status = 'pending', token = ?, name = ?, location = NULL WHERE id = ?").run(token, name, id);
+    return this.db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as DocumentRow;
+  }
+
+  /** Records a damaged copy left in place beside the fresh one repair stores. */
+  setAside(r: { destination: string; folder: string; name: string; location: string; size: number | null; documentId: number | null; reason: string }, now = Date.now()): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO set_aside (destination, folder, name, location, size, document_id, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(r.destination, r.folder, r.name, r.location, r.size, r.documentId, r.reason, now);
+  }
+
+  setAsideRows(destination: string): { folder: string; name: string; location: string; size: number | null; reason: string }[] {
+    return this.db.prepare('SELECT folder, name, location, size, reason FROM set_aside WHERE destination = ? ORDER BY id').all(destination) as {
+      folder: string;
+      name: string;
+      location: string;
+      size: number | null;
+      reason: string;
+    }[];
+  }
+
+  /** Names of the copies recorded as stored in one folder of a destination. */
+  storedNames(destination: string, folder: string): string[] {
+    return (this.db.prepare("SELECT name FROM documents WHERE destination = ? AND folder = ? AND status = 'stored'").all(destination, folder) as { name: string }[]).map((r) => r.name);
+  }
+
+  row(id: number): DocumentRow | undefined {
+    return this.db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as DocumentRow | undefined;
+  }
+
+  knowsDestination(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM destinations WHERE id = ?').get(id) !== undefined;
   }
 
   documents(destination?: string): DocumentRow[] {

@@ -60,4 +60,24 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE folders ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 1;
   `,
+  // The destination is the truth: each stored file carries its identity there. `checksum` is the destination's own
+  // checksum of the stored bytes, as its listings report it; `identity_kept` says whether the destination holds the
+  // row's identity yet (rows from before: no, until the next run records them there). `set_aside` keeps the damaged
+  // copies `verify --repair` found and stored a fresh copy beside: left in place, never counted as disagreements.
+  `
+  ALTER TABLE documents ADD COLUMN checksum TEXT;
+  ALTER TABLE documents ADD COLUMN identity_kept INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE set_aside (
+    id INTEGER PRIMARY KEY,
+    destination TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    name TEXT NOT NULL,
+    location TEXT NOT NULL,
+    size INTEGER,
+    document_id INTEGER REFERENCES documents(id),
+    reason TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    UNIQUE (destination, location)
+  );
+  `,
 ];

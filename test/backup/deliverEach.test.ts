@@ -3,7 +3,7 @@
 // runs ahead of them, and an error that escapes a delivery stops the step only after the deliveries already started
 // have finished.
 import { describe, expect, it } from 'vitest';
-import { deliverEach, DELIVERIES_IN_FLIGHT, type DeliveryContext } from '../../src/backup/deliver.js';
+import { deliverEach, DELIVERIES_IN_FLIGHT, storingExecutor, type DeliveryContext } from '../../src/backup/deliver.js';
 import type { DocumentVersion } from '../../src/backup/store.js';
 import { Tally } from '../../src/backup/tally.js';
 import type { Destination, PutRequest } from '../../src/destinations/destination.js';
@@ -30,11 +30,12 @@ function slowDestination() {
       await tick();
       inFlight--;
       files.set(request.name, request.body as Uint8Array);
-      return { location: request.name, size: (request.body as Uint8Array).byteLength, created: true };
+      return { location: request.name, size: (request.body as Uint8Array).byteLength, created: true, checksum: null };
     },
     async list() {
-      return [];
+      return { files: [], folders: [] };
     },
+    async recordIdentities() {},
   };
   return { destination, files, maxInFlight: () => maxInFlight };
 }
@@ -43,7 +44,7 @@ function context(destination: Destination): DeliveryContext {
   const ledger = Ledger.openInMemory();
   const runId = ledger.startRun({ asOf: '2026-11-20', kinds: ['invoices'], dryRun: false, pid: process.pid });
   const quiet = { error() {}, warn() {}, info() {}, debug() {} } as unknown as Logger;
-  return { ledger, destinations: [destination], logger: quiet, tally: new Tally(), runId, dryRun: false };
+  return { ledger, account: 'default', destinations: [destination], logger: quiet, tally: new Tally(), runId, executor: storingExecutor };
 }
 
 function invoice(id: number, number: string): DocumentVersion {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateNames, folderFor, ordersFileName, safeBaseName } from '../../src/backup/naming.js';
+import { candidateNames, ordersFileName, safeBaseName } from '../../src/backup/naming.js';
 
 describe('file names', () => {
   it.each([
@@ -41,11 +41,11 @@ describe('file names', () => {
     expect(a[1]).not.toBe(b[1]);
   });
 
-  it('puts documents in the month of a date in the account time zone', () => {
-    // 2026-10-31 23:30 UTC is already November 1st in Warsaw.
-    const lateOctoberUtc = Date.UTC(2026, 9, 31, 23, 30) / 1000;
-    expect(folderFor('BaseLinker Backup', 'invoices', lateOctoberUtc, 'Europe/Warsaw')).toEqual(['BaseLinker Backup', '2026', '11', 'Invoices']);
-    expect(folderFor('BaseLinker Backup', 'receipts', lateOctoberUtc, 'UTC')).toEqual(['BaseLinker Backup', '2026', '10', 'Receipts']);
+  it('an orders file is a snapshot: a second one in the same second is "_2", never a version', () => {
+    expect(candidateNames('orders', 'orders_2026-11-20_02-02-03', 'orders_2026-11-20_02-02-03', 2, 'csv').slice(0, 2)).toEqual([
+      'orders_2026-11-20_02-02-03.csv',
+      'orders_2026-11-20_02-02-03_2.csv',
+    ]);
   });
 
   it('names the orders CSV by the moment of download in the account time zone', () => {

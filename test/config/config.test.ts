@@ -24,7 +24,9 @@ describe('configuration', () => {
       schedule: { time: '02:00', timeZone: 'Europe/Warsaw' },
       backfillFrom: null,
     });
-    expect(config.destinations).toEqual([{ type: 'local', path: expect.stringMatching(/\/backup$/) }]);
+    expect(config.destinations).toEqual([{ scheme: 'local', target: expect.stringMatching(/\/backup$/) }]);
+    expect(config.account).toMatchObject({ id: 'default', implicit: true });
+    expect(config.layout).toBe('{yyyy}/{MM}/{kind}');
   });
 
   it('reads the file, and the environment overrides it key by key', () => {
@@ -32,7 +34,10 @@ describe('configuration', () => {
     const config = loadConfig({ ...env, BACKUP_ORDERS_LOOKBACK_DAYS: '45', BASELINKER_REQUESTS_PER_MINUTE: '30' }, dir);
     expect(config.orders).toMatchObject({ lookbackDays: 45, csvDelimiter: ',' });
     expect(config.baselinker.requestsPerMinute).toBe(30);
-    expect(config.destinations).toEqual([{ type: 'local', path: '/srv/a' }, { type: 'local', path: '/srv/b' }]);
+    expect(config.destinations).toEqual([
+      { scheme: 'local', target: '/srv/a' },
+      { scheme: 'local', target: '/srv/b' },
+    ]);
   });
 
   it.each([
@@ -40,7 +45,12 @@ describe('configuration', () => {
     [{ ...base, BACKUP_TIMEZONE: 'Mars/Olympus' }, /BACKUP_TIMEZONE .* IANA time zone/],
     [{ ...base, BACKUP_KINDS: 'orders,faktury' }, /BACKUP_KINDS .* must be one of/],
     [{ ...base, BACKUP_BACKFILL_FROM: '2026-02-30' }, /backfillFrom.* date YYYY-MM-DD or "all"/],
-    [{ BACKUP_DESTINATION: 'ftp://x' }, /BACKUP_DESTINATION .* "local:<folder>", "gdrive" or "gdrive:<parent folder id>"/],
+    [{ BACKUP_DESTINATION: 'ftp://x' }, /BACKUP_DESTINATION \(config key "destinations"\) must be "local:<folder>", or "gdrive", "gdrive:<parent folder id>"/],
+    [{ ...base, BACKUP_LOG_FORMAT: 'xml' }, /BACKUP_LOG_FORMAT .* must be one of "auto", "json", "text"/],
+    [{ ...base, BACKUP_ROOT_FOLDER: '../../x' }, /BACKUP_ROOT_FOLDER .* must be a single folder name/],
+    [{ ...base, BACKUP_ROOT_FOLDER: 'a/b' }, /BACKUP_ROOT_FOLDER .* must be a single folder name/],
+    [{ ...base, BACKUP_ORDERS_WINDOW_DAYS: '60', BACKUP_ORDERS_LOOKBACK_DAYS: '45' }, /"orders.windowDays" \(60\) must not exceed "orders.lookbackDays" \(45\)/],
+    [{ ...base, BACKUP_LAYOUT: '{account}{yyyy}/{kind}' }, /BACKUP_LAYOUT .* \{account\} in a folder of its own/],
     [{}, /no destination configured/],
   ])('names the bad key: %j', (env, message) => {
     expect(() => loadConfig(env, tempDir())).toThrow(message);
@@ -49,10 +59,30 @@ describe('configuration', () => {
   it('rejects unknown keys, malformed JSON and a missing named file with one clear line', () => {
     const unknown = withFile({ orders: { lookbakDays: 10 } });
     expect(() => loadConfig({ ...base, ...unknown.env }, unknown.dir)).toThrow('unknown config key "orders.lookbakDays"');
-    const broken = withFile('{ "orders": ');
-    expect(() => loadConfig({ ...base, ...broken.env }, broken.dir)).toThrow(/is not valid JSON/);
+    const broken = withFile('{\n  "orders": {\n    "lookbackDays": 90,\n  }\n}');
+    expect(() => loadConfig({ ...base, ...broken.env }, broken.dir)).toThrow(/is not valid JSON: line 4, column 3: /);
+    const section = withFile({ orders: 5 });
+    expect(() => loadConfig({ ...base, ...section.env }, section.dir)).toThrow('config key "orders" must be an object with "lookbackDays", "windowDays", "csvDelimiter" (got 5)');
     expect(() => loadConfig({ ...base, BACKUP_CONFIG: 'nope.json' }, tempDir())).toThrow(/cannot read config file .*nope.json: ENOENT/);
     expect(() => loadConfig({ ...base, BACKUP_CONFIG: 'nope.json' }, tempDir())).toThrow(UsageError);
+  });
+
+  it('reads a file saved with a byte-order mark', () => {
+    const { dir, env } = withFile(`\ufeff${JSON.stringify({ timeZone: 'Europe/Berlin' })}`);
+    expect(loadConfig({ ...base, ...env }, dir).timeZone).toBe('Europe/Berlin');
+  });
+
+  it('refuses a config file holding a token that others can read, and a token file that others can read', () => {
+    const { dir, env } = withFile({ baselinker: { token: 'a-token-in-the-file' } });
+    fs.chmodSync(path.join(dir, 'c.json'), 0o644);
+    expect(() => loadConfig({ ...base, ...env }, dir)).toThrow(/holds a BaseLinker token and others may read it: chmod 600/);
+    fs.chmodSync(path.join(dir, 'c.json'), 0o600);
+    expect(loadConfig({ ...base, ...env }, dir).baselinker.token).toBe('a-token-in-the-file');
+    const tokenFile = path.join(dir, 'token');
+    fs.writeFileSync(tokenFile, 'token-from-a-file\n', { mode: 0o640 });
+    expect(() => loadConfig({ ...base, BASELINKER_TOKEN_FILE: tokenFile }, dir)).toThrow(/holds a token and others may read it: chmod 600/);
+    fs.chmodSync(tokenFile, 0o600);
+    expect(loadConfig({ ...base, BASELINKER_TOKEN_FILE: tokenFile }, dir).baselinker.token).toBe('token-from-a-file');
   });
 
   it('never echoes the token in an error', () => {

@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auth } from '@googleapis/drive';
 import { googleDriveDestination } from '../../src/destinations/gdrive/googleDrive.js';
+import { drivePacer } from '../../src/destinations/gdrive/driveApi.js';
 import type { FolderIdStore } from '../../src/destinations/gdrive/folders.js';
+import type { FileIdentity } from '../../src/destinations/destination.js';
+import type { Ledger } from '../../src/ledger/ledger.js';
 import { startDriveEmulator, type DriveEmulator, type DriveEmulatorOptions } from '../../tools/emulators/drive/server.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { DestinationFullError } from '../../src/lib/errors.js';
@@ -24,14 +28,47 @@ function memoryFolders(): FolderIdStore & { rows: Map<string, { folderId: string
   return { rows, get: (p) => rows.get(p) ?? null, save: (p, folderId, confirmed) => void rows.set(p, { folderId, confirmed }) };
 }
 
+function signedIn(emu: DriveEmulator) {
+  const client = new auth.OAuth2({ clientId: emu.clientId, clientSecret: emu.clientSecret, endpoints: { oauth2TokenUrl: emu.tokenUrl, oauth2RevokeUrl: emu.revokeUrl } });
+  client.setCredentials({ refresh_token: emu.issueRefreshToken() });
+  return client;
+}
+
+function driveOn(emu: DriveEmulator, folders: FolderIdStore, clock = systemClock) {
+  return googleDriveDestination({ auth: signedIn(emu), rootUrl: emu.rootUrl, parentFolderId: null, writes: drivePacer(0, clock), folders, clock, logger: silentLogger });
+}
+
 async function setup(options: DriveEmulatorOptions = {}, folders = memoryFolders(), clock = systemClock) {
   const emu = await startDriveEmulator(options);
   running.push(emu);
-  const client = new auth.OAuth2({ clientId: emu.clientId, clientSecret: emu.clientSecret, endpoints: { oauth2TokenUrl: emu.tokenUrl, oauth2RevokeUrl: emu.revokeUrl } });
-  client.setCredentials({ refresh_token: emu.issueRefreshToken() });
-  const destination = googleDriveDestination({ auth: client, rootUrl: emu.rootUrl, parentFolderId: null, writesPerSecond: 0, folders, clock, logger: silentLogger });
-  return { emu, destination, folders };
+  return { emu, destination: driveOn(emu, folders, clock), folders };
 }
+
+/** The emulator's folder at a path, made (as the app would have) where missing. */
+function folderAt(emu: DriveEmulator, folder: string[]): string {
+  let parentId = emu.rootFolderId;
+  for (const name of folder) {
+    const found = emu.files.find((f) => f.name === name && f.parents[0] === parentId && f.mimeType === 'application/vnd.google-apps.folder' && !f.trashed);
+    parentId = found ? found.id : emu.seed({ name, parentId }).id;
+  }
+  return parentId;
+}
+
+const fileAt = (emu: DriveEmulator, p: string) => emu.files.find((f) => f.path === p && !f.trashed);
+
+const ledgerFolders = (ledger: Ledger): FolderIdStore => ({ get: (p) => ledger.folder('gdrive', p), save: (p, id, confirmed) => ledger.saveFolder('gdrive', p, id, confirmed) });
+
+let serial = 0;
+const identityFor = (token: string, body: Uint8Array): FileIdentity => ({
+  account: 'default',
+  kind: 'invoices',
+  sourceId: String(++serial),
+  version: 1,
+  hash: `h${serial}`,
+  token,
+  size: body.byteLength,
+  sha256: createHash('sha256').update(body).digest('hex'),
+});
 
 const filesOnly = (emu: DriveEmulator) => emu.tree().filter((p) => !p.endsWith('/'));
 const FOLDER = ['BaseLinker Backup', '2026', '11', 'Invoices'];
@@ -39,22 +76,33 @@ const pdf = (text: string) => new Uint8Array(Buffer.from(`%PDF-1.7 ${text}`));
 
 describe('Google Drive destination', () => {
   destinationConformance(async () => {
-    const { emu, destination } = await setup();
+    const emu = await startDriveEmulator();
+    running.push(emu);
     return {
-      destination,
-      read: async (folder, name) => {
-        const path = [...folder, name].join('/');
-        const found = emu.files.filter((f) => f.path === path && !f.trashed);
-        if (found.length > 1) throw new Error(`${found.length} copies of ${path}`);
+      open: (ledger) => driveOn(emu, ledgerFolders(ledger)),
+      read: async (p) => {
+        const found = emu.files.filter((f) => f.path === p && !f.trashed);
+        if (found.length > 1) throw new Error(`${found.length} copies of ${p}`);
         return found[0]?.content ? Buffer.from(found[0].content) : null;
       },
-      allFiles: async () => filesOnly(emu),
+      allFiles: async () => filesOnly(emu).sort(),
+      // With the drive.file scope the app sees only what it created: a file without our identity that it can see
+      // was made by this app (an older version of it), so that is what a planted file is here.
+      plant: async (p, bytes) => {
+        const parts = p.split('/');
+        emu.seed({ name: parts.at(-1)!, parentId: folderAt(emu, parts.slice(0, -1)), content: bytes, mimeType: 'application/pdf' });
+      },
+      tamper: async (p, how) => {
+        const file = fileAt(emu, p)!;
+        emu.editByHand(file.id, how === 'remove' ? { trash: true } : { content: file.content.subarray(0, file.content.length >> 1) });
+      },
+      violations: () => emu.forbiddenCalls,
     };
   });
 
   it('costs one request per new document in the normal path', async () => {
     const { emu, destination } = await setup();
-    const put = async (name: string) => destination.put({ folder: FOLDER, name, contentType: 'application/pdf', body: pdf(name), token: await destination.newToken() });
+    const put = async (name: string) => destination.put({ folder: FOLDER, name, contentType: 'application/pdf', body: pdf(name), identity: identityFor(await destination.newToken(), pdf(name)) });
     await put('first.pdf');
     const before = emu.requests.length;
     for (let i = 0; i < 20; i++) await put(`doc-${i}.pdf`);
@@ -65,12 +113,12 @@ describe('Google Drive destination', () => {
   it('never creates a duplicate folder: concurrent puts, a crash after the folder create, and search lag', async () => {
     const folders = memoryFolders();
     const { emu, destination } = await setup({ listLagMs: 60_000 }, folders);
-    await Promise.all(['a.pdf', 'b.pdf', 'c.pdf'].map(async (name) => destination.put({ folder: FOLDER, name, contentType: 'application/pdf', body: pdf(name), token: await destination.newToken() })));
+    await Promise.all(['a.pdf', 'b.pdf', 'c.pdf'].map(async (name) => destination.put({ folder: FOLDER, name, contentType: 'application/pdf', body: pdf(name), identity: identityFor(await destination.newToken(), pdf(name)) })));
     // A "crash": the ledger kept only the reservation of a new month folder, not its confirmation.
     const reserved = folders.rows.get('BaseLinker Backup/2026/11')!;
     folders.rows.set('BaseLinker Backup/2026/11', { ...reserved, confirmed: false });
-    const again = googleDriveDestination({ auth: destination.api.auth, rootUrl: emu.rootUrl, parentFolderId: null, writesPerSecond: 0, folders, clock: systemClock, logger: silentLogger });
-    await again.put({ folder: FOLDER, name: 'd.pdf', contentType: 'application/pdf', body: pdf('d'), token: await again.newToken() });
+    const again = driveOn(emu, folders);
+    await again.put({ folder: FOLDER, name: 'd.pdf', contentType: 'application/pdf', body: pdf('d'), identity: identityFor(await again.newToken(), pdf('d')) });
     const folderPaths = emu.tree().filter((p) => p.endsWith('/'));
     expect(folderPaths).toEqual(['BaseLinker Backup/', 'BaseLinker Backup/2026/', 'BaseLinker Backup/2026/11/', 'BaseLinker Backup/2026/11/Invoices/']);
     expect(filesOnly(emu)).toHaveLength(4);
@@ -81,7 +129,7 @@ describe('Google Drive destination', () => {
     const twins = [1, 2, 3].map(() => emu.seed({ name: 'BaseLinker Backup', mimeType: 'application/vnd.google-apps.folder' }));
     emu.seed({ name: 'baselinker backup', mimeType: 'application/vnd.google-apps.folder' });
     const [older] = [...twins].sort((a, b) => a.createdTime.localeCompare(b.createdTime) || (a.id < b.id ? -1 : 1));
-    await destination.put({ folder: ['BaseLinker Backup'], name: 'x.pdf', contentType: 'application/pdf', body: pdf('x'), token: await destination.newToken() });
+    await destination.put({ folder: ['BaseLinker Backup'], name: 'x.pdf', contentType: 'application/pdf', body: pdf('x'), identity: identityFor(await destination.newToken(), pdf('x')) });
     const stored = emu.files.find((f) => f.name === 'x.pdf')!;
     expect(stored.parents).toEqual([older!.id]);
     expect(emu.forbiddenCalls).toEqual([]);
@@ -95,7 +143,7 @@ describe('Google Drive destination', () => {
     emu.injectFault({ kind: 'tooManyRequests', retryAfterSeconds: 7, times: 1, match: uploads });
     emu.injectFault({ kind: 'userRateLimitExceeded', times: 1, match: uploads });
     emu.injectFault({ kind: 'dropResponse', times: 1, match: uploads });
-    const stored = await destination.put({ folder: FOLDER, name: 'flaky.pdf', contentType: 'application/pdf', body: pdf('flaky'), token: await destination.newToken() });
+    const stored = await destination.put({ folder: FOLDER, name: 'flaky.pdf', contentType: 'application/pdf', body: pdf('flaky'), identity: identityFor(await destination.newToken(), pdf('flaky')) });
     expect(filesOnly(emu)).toEqual(['BaseLinker Backup/2026/11/Invoices/flaky.pdf']);
     expect(stored.size).toBe(pdf('flaky').length);
     expect(clock.slept).toContain(7000);
@@ -104,7 +152,7 @@ describe('Google Drive destination', () => {
   it('stops with a clear "full" error on storageQuotaExceeded', async () => {
     const { emu, destination } = await setup();
     emu.injectFault({ kind: 'storageQuotaExceeded', times: 1, match: { method: 'POST', path: '/upload/drive/v3/files' } });
-    const error = await destination.put({ folder: FOLDER, name: 'big.pdf', contentType: 'application/pdf', body: pdf('x'), token: await destination.newToken() }).catch((e: unknown) => e);
+    const error = await destination.put({ folder: FOLDER, name: 'big.pdf', contentType: 'application/pdf', body: pdf('x'), identity: identityFor(await destination.newToken(), pdf('x')) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DestinationFullError);
     expect((error as Error).message).toMatch(/Google Drive is full/);
   });
@@ -117,7 +165,7 @@ describe('Google Drive destination', () => {
     const content = Buffer.alloc(12 * 1024 * 1024 + 123, 'x;ą\n');
     fs.writeFileSync(spool, content);
     emu.injectFault({ kind: 'resetMidUpload', afterBytes: 3 * 1024 * 1024, times: 1, match: { method: 'PUT' } });
-    const stored = await destination.put({ folder: ['BaseLinker Backup', '2026', '11', 'Orders'], name: 'orders.csv', contentType: 'text/csv', body: { path: spool, size: content.length }, token: await destination.newToken() });
+    const stored = await destination.put({ folder: ['BaseLinker Backup', '2026', '11', 'Orders'], name: 'orders.csv', contentType: 'text/csv', body: { path: spool, size: content.length }, identity: identityFor(await destination.newToken(), content) });
     expect(stored.size).toBe(content.length);
     const file = emu.files.find((f) => f.name === 'orders.csv')!;
     expect(Buffer.from(file.content!).equals(content)).toBe(true);

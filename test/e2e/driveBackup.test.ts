@@ -83,8 +83,12 @@ async function signIn(how: 'browser' | 'paste' = 'browser'): Promise<string> {
 const backup = (...args: string[]) => runCli(['run', '--date', AS_OF, ...args], env);
 const driveFiles = () => drive.tree().filter((p) => !p.endsWith('/'));
 
+/** The backup's own record of its cutoff, beside the documents: what a new installation carries on from. */
+const CUTOFF_RECORD = 'BaseLinker Backup/.baselinker-backup/cutoff-default-2026-11-01.json';
+
 function expectedDocuments(): string[] {
   return [
+    CUTOFF_RECORD,
     ...landmarks.invoices.thisMonth.map((n) => `${MONTH}/Invoices/${n.replaceAll('/', '_')}.pdf`),
     ...landmarks.receipts.thisMonth.map((n) => `${MONTH}/Receipts/${n.replaceAll('/', '_')}.pdf`),
   ];
@@ -110,12 +114,12 @@ describe('backup to Google Drive, end to end', () => {
     expect(files).toEqual([...expectedDocuments(), ...csv].sort());
     for (const file of drive.files.filter((f) => f.name.endsWith('.pdf'))) expect(file.content.subarray(0, 5).toString()).toBe('%PDF-');
     expect(drive.tree().filter((p) => p.endsWith('/'))).toEqual([
-      'BaseLinker Backup/', 'BaseLinker Backup/2026/', `${MONTH}/`, `${MONTH}/Invoices/`, `${MONTH}/Orders/`, `${MONTH}/Receipts/`,
+      'BaseLinker Backup/', 'BaseLinker Backup/.baselinker-backup/', 'BaseLinker Backup/2026/', `${MONTH}/`, `${MONTH}/Invoices/`, `${MONTH}/Orders/`, `${MONTH}/Receipts/`,
     ]);
     // About one request per stored document: one upload each, a list and a create per new folder, one batch of
-    // ids, one check of the sign-in.
+    // ids, one check of the sign-in, and a listing of the root: whether it holds this account's backup already.
     expect(runRequests.filter((r) => r.path.startsWith('/upload/')).length).toBe(files.length);
-    expect(runRequests.length).toBe(files.length + 6 * 2 + 2);
+    expect(runRequests.length).toBe(files.length + 7 * 2 + 2 + 1);
     // The token is in none of the output or the log.
     const log = fs.readFileSync(path.join(dataDir, 'backup.log'), 'utf8');
     const saved = JSON.parse(fs.readFileSync(credentials, 'utf8')) as { refreshToken: string; clientSecret: string };
@@ -128,11 +132,12 @@ describe('backup to Google Drive, end to end', () => {
     const dry = await runCli(['run', '--date', AS_OF, '--dry-run'], { ...env, GDRIVE_WRITES_PER_SECOND: '3' });
     expect(dry.code).toBe(0);
     const files = expectedDocuments().length + 1;
-    // One upload per file, a search and a create for each of the 6 new folders, one batch of ids, one check.
-    expect(dry.stdout).toContain(`gdrive: ${files} files, about ${files + 6 * 2 + 2} requests (${Math.ceil((files + 6) / 3)} s at 3 writes/s)`);
+    // One upload per file, a search and a create for each of the 7 new folders, one batch of ids, one check.
+    expect(dry.stdout).toContain(`gdrive: ${files} files, about ${files + 7 * 2 + 2} requests (${Math.ceil((files + 7) / 3)} s at 3 writes/s)`);
     expect(dry.stdout).toContain(`gdrive  ${MONTH}/Invoices/FV_1_11_2026.pdf`);
     expect(driveFiles()).toEqual([]);
-    expect(drive.requests.slice(before).map((r) => r.path)).toEqual(['/token', '/drive/v3/about']);
+    // It reads only: the sign-in, and whether a backup root is there already (to adopt, had the data dir been lost).
+    expect(drive.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(['POST /token', 'GET /drive/v3/about', 'GET /drive/v3/files']);
   });
 
   it('signs in on a headless server from the pasted redirect address', async () => {
@@ -140,7 +145,7 @@ describe('backup to Google Drive, end to end', () => {
     expect(said).toContain('That is not an address');
     expect(said).toMatch(/Signed in to Google Drive as /);
     expect((await backup('--only', 'receipts')).code).toBe(0);
-    expect(driveFiles()).toHaveLength(landmarks.receipts.thisMonth.length);
+    expect(driveFiles()).toHaveLength(landmarks.receipts.thisMonth.length + 1);
   });
 
   it('stores exactly one copy after a crash between an upload and its ledger record', async () => {
@@ -159,6 +164,8 @@ describe('backup to Google Drive, end to end', () => {
 
   it('completes correctly under injected 403 rate limits, 429 and 5xx', async () => {
     await signIn();
+    // The first run stores the cutoff record (and an orders file); the faults then meet the documents, several at once.
+    expect((await backup('--only', 'orders')).code).toBe(0);
     const uploads = { path: '/upload/drive/v3/files' };
     drive.injectFault({ kind: 'userRateLimitExceeded', times: 3, match: uploads });
     drive.injectFault({ kind: 'tooManyRequests', retryAfterSeconds: 1, times: 2, match: uploads });
@@ -166,7 +173,7 @@ describe('backup to Google Drive, end to end', () => {
     drive.injectFault({ kind: 'dropResponse', times: 2, match: uploads });
     const result = await backup('--only', 'invoices,receipts');
     expect(result.code).toBe(0);
-    expect(driveFiles()).toEqual(expectedDocuments().sort());
+    expect(driveFiles().filter((f) => !f.includes('/Orders/'))).toEqual(expectedDocuments().sort());
     expect(drive.requests.filter((r) => r.fault).length).toBeGreaterThanOrEqual(10);
   });
 
@@ -177,13 +184,13 @@ describe('backup to Google Drive, end to end', () => {
 
     const revoked = await runCli(['revoke'], env);
     expect(revoked.code).toBe(0);
-    expect(revoked.stdout).toMatch(/Access revoked at Google; google-credentials.json removed/);
+    expect(revoked.stdout).toMatch(/Google Drive: Access revoked at Google; google-credentials.json removed. The backup to gdrive is stopped/);
     expect(fs.existsSync(path.join(dataDir, 'google-credentials.json'))).toBe(false);
 
     const requestsBefore = drive.requests.length;
     const stopped = await backup();
     expect(stopped.code).toBe(5);
-    expect(stopped.stderr).toMatch(/backup revoked on \d{4}-\d{2}-\d{2}; run `backup auth google` to resume/);
+    expect(stopped.stderr).toMatch(/backup to Google Drive revoked on \d{4}-\d{2}-\d{2}; run `backup auth google` to resume/);
     expect(drive.requests.length).toBe(requestsBefore);
     expect(driveFiles()).toEqual(before);
     const status = JSON.parse((await runCli(['status', '--json'], env)).stdout) as {
@@ -220,7 +227,7 @@ describe('backup to Google Drive, end to end', () => {
     const result = await runCli(['run', '--date', AS_OF, '--only', 'invoices'], headless);
     expect(result.code).toBe(0);
     const invoices = landmarks.invoices.thisMonth.map((n) => `${MONTH}/Invoices/${n.replaceAll('/', '_')}.pdf`).sort();
-    expect(driveFiles()).toEqual(invoices);
+    expect(driveFiles()).toEqual([CUTOFF_RECORD, ...invoices].sort());
     for (const f of invoices) expect(fs.existsSync(path.join(local, f))).toBe(true);
     const status = JSON.parse((await runCli(['status', '--json'], headless)).stdout) as { destinations: { id: string }[] };
     expect(status.destinations.map((d) => d.id)).toEqual(['gdrive', `local:${local}`]);

@@ -154,7 +154,8 @@ describe('backup run, end to end on a local folder', () => {
     // Unpaced in this test; the estimate counts the list requests plus none per document (receipts' orders are known).
     expect(result.stdout).toMatch(/the real run needs about \d+ BaseLinker requests/);
     const planned = result.stdout.split('\n').filter((l) => l.startsWith('local:') && l.includes('  BaseLinker Backup/'));
-    expect(planned).toHaveLength(landmarks.invoices.thisMonth.length + landmarks.receipts.thisMonth.length + 1);
+    // Every invoice and receipt, the orders file, and the backup's record of its cutoff.
+    expect(planned).toHaveLength(landmarks.invoices.thisMonth.length + landmarks.receipts.thisMonth.length + 2);
     expect(result.stdout).toContain(`local:${backupDir}: ${planned.length} files`);
     // Not a terminal: no progress bars, only log lines.
     expect(result.stderr).not.toContain('\r');

@@ -11,6 +11,8 @@ export interface Reference {
 }
 
 export const isOrdersCsv = (file: string) => /(^|\/)Orders\/orders_[^/]+\.csv$/.test(file);
+/** The backup's own record of its cutoff, kept beside the documents so a new installation finds it. */
+export const isBackupRecord = (file: string) => /(^|\/)\.baselinker-backup\/[^/]+\.json$/.test(file);
 
 export function referenceFrom(files: Map<string, Buffer>): Reference {
   const csvs = [...files].filter(([f]) => isOrdersCsv(f));
@@ -28,11 +30,22 @@ export function partialFiles(files: Map<string, Buffer>, reference: Reference): 
     } else if (file.endsWith('.pdf')) {
       const text = bytes.toString('latin1');
       if (!text.startsWith('%PDF-') || !text.trimEnd().endsWith('%%EOF')) problems.push(`${file}: not a whole PDF (${bytes.length} bytes)`);
+    } else if (isBackupRecord(file)) {
+      if (!isWholeJson(bytes)) problems.push(`${file}: not a whole JSON record (${bytes.length} bytes)`);
     } else {
-      problems.push(`${file}: neither a PDF nor an orders CSV`);
+      problems.push(`${file}: neither a PDF, an orders CSV nor a backup record`);
     }
   }
   return problems;
+}
+
+function isWholeJson(bytes: Buffer): boolean {
+  try {
+    JSON.parse(bytes.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Files seen earlier that are gone or whose bytes changed. */

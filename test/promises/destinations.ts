@@ -106,6 +106,12 @@ export const driveDestination: HarnessDestination = {
         }
         return out;
       },
+      // A person removing a file in Drive's UI moves it to the trash; a damaged copy has other bytes.
+      async tamper(relativePath, how) {
+        const file = drive.files.find((f) => f.path === relativePath && !f.trashed);
+        if (!file) throw new Error(`no file ${relativePath} in Drive`);
+        drive.editByHand(file.id, how === 'remove' ? { trash: true } : { content: file.content.subarray(0, file.content.length >> 1) });
+      },
       async close() {
         if (drive.forbiddenCalls.length > 0) throw new Error(`Drive was asked to delete or rewrite: ${JSON.stringify(drive.forbiddenCalls)}`);
         await drive.close();

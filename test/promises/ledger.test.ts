@@ -1,6 +1,7 @@
-// The ledger is why a re-run never duplicates, so it is never silently replaced: a damaged, unreadable or lost
-// ledger stops the program with one line and changes nothing. And `backup verify` compares it with the
-// destination without changing either.
+// The ledger is the local record of what the destinations hold, and each stored file carries its identity there:
+// a lost ledger is rebuilt from the destination (said, never silent) without storing anything twice; a damaged or
+// unreadable one stops the program with one line and changes nothing. And `backup verify` compares the ledger with
+// the destination without changing either.
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, it, type ExpectStatic } from 'vitest';
@@ -83,58 +84,64 @@ describe('the ledger', () => {
   }));
 
   it.concurrent.for([
-    ['deleted', (file: string) => fs.rmSync(file), /the ledger .*ledger\.sqlite is missing, but a backup was made with it \(ledger\.expected is there\): restore it from a copy/, ['--dry-run', 'status', 'verify']],
-    ['emptied', (file: string) => fs.truncateSync(file, 0), /the ledger .*ledger\.sqlite is empty, but a backup was made with it/, []],
-  ] as const)('a ledger %s while its marker remains: no fresh start, one clear line', ([, lose, message, alsoRefused], { expect }) => lane(async () => {
+    ['deleted', (file: string) => fs.rmSync(file)],
+    ['emptied', (file: string) => fs.truncateSync(file, 0)],
+  ] as const)('a ledger %s while its marker remains: rebuilt from the destination, said so, nothing stored twice', ([, lose], { expect }) => lane(async () => {
     const world = await openWorld(harness);
     try {
       expect((await world.run()).code).toBe(0);
+      const before = await world.destination.files();
       lose(ledgerFile(world));
-      const before = await snapshot(world);
-      const commands = alsoRefused.map((c) => (c === '--dry-run' ? ['run', '--date', '2026-11-20', c] : [c]));
-      for (const args of [['run', '--date', '2026-11-20'], ...commands]) {
-        const result = await world.cli(args);
-        expect(result.code, args.join(' ')).toBe(1);
-        expectOneLine(expect, result.stderr.replace(/^backup: /, ''), message);
-      }
-      expect(await snapshot(world)).toEqual(before);
+      const result = await world.run();
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(/the ledger in .* was lost; it is rebuilt from what the destinations hold/);
+      expect(result.stderr).toMatch(new RegExp(`adopted ${before.size} stored copies this data dir had no record of`));
+      const after = await world.destination.files();
+      for (const [file, bytes] of before) expect(after.get(file)?.equals(bytes), file).toBe(true);
+      // The one new file is this night's orders snapshot.
+      expect([...after.keys()].filter((f) => !before.has(f))).toEqual([expect.stringMatching(/\/Orders\/orders_.*\.csv$/)]);
+      expect(await exactlyOnceProblems(world, reference)).toEqual([]);
     } finally {
       await world.close();
     }
   }));
 
-  it.concurrent('a lost data dir meeting a destination that holds our backup: refused, not stored a second time', ({ expect }) => lane(async () => {
+  it.concurrent('a lost data dir meeting a destination that holds our backup: adopted, not stored a second time, and the dry run says so first', ({ expect }) => lane(async () => {
     const world = await openWorld(harness);
     try {
       expect((await world.run()).code).toBe(0);
       fs.rmSync(world.dataDir, { recursive: true });
-      const files = await world.destination.files();
-      for (const args of [[], ['--dry-run']]) {
-        const result = await world.run(args);
-        expect(result.code).toBe(1);
-        expect(result.stderr).toMatch(/already holds a backup made with another ledger, and the one in .* has no record of it: restore that data dir, or back up into a new, empty destination/);
-        expect(result.stderr.trim().split('\n').filter((l) => /"level":"(error|warn)"/.test(l))).toHaveLength(1);
-      }
-      expect(await world.destination.files()).toEqual(files);
-      // It stays refused (the empty ledger it opened does not make the next attempt look legitimate).
-      expect((await world.run()).code).toBe(1);
-      expect(await world.destination.files()).toEqual(files);
+      const before = await world.destination.files();
+      const dry = await world.run(['--dry-run']);
+      expect(dry.code).toBe(0);
+      expect(dry.stdout.trim().split('\n').filter((l) => /^local:\S+  /.test(l))).toEqual([expect.stringMatching(/\/Orders\/orders_.*\.csv$/)]);
+      expect(fs.existsSync(world.dataDir)).toBe(false);
+      const result = await world.run();
+      expect(result.code).toBe(0);
+      expect(result.stderr.trim().split('\n').filter((l) => /"level":"(error|warn)"/.test(l))).toEqual([]);
+      expect(result.stderr).toMatch(new RegExp(`adopted ${before.size} stored copies`));
+      const after = await world.destination.files();
+      expect([...after.keys()].filter((f) => !before.has(f))).toEqual([expect.stringMatching(/\/Orders\/orders_.*\.csv$/)]);
+      expect(await exactlyOnceProblems(world, reference)).toEqual([]);
+      // And the next run, with the rebuilt ledger, adopts nothing more and stores nothing but its own snapshot.
+      expect((await world.run()).stderr).not.toMatch(/adopted/);
     } finally {
       await world.close();
     }
   }));
-  it.concurrent('a destination filled by another ledger, added to a ledger with runs of its own: refused, not stored a second time', ({ expect }) => lane(async () => {
+
+  it.concurrent('a destination filled by another ledger, added to a ledger with runs of its own: adopted, not stored a second time', ({ expect }) => lane(async () => {
     const world = await openWorld(harness);
     const [a, b] = [worldDir(), worldDir()];
-    const files = (dir: string) => fs.readdirSync(dir, { recursive: true }).map(String).sort();
+    const files = (dir: string) => fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => !f.includes('Orders')).sort();
     try {
       const local = (dir: string) => `local:${path.join(dir, 'backup')}`;
       expect((await world.run([], { BACKUP_DATA_DIR: path.join(a, 'data'), BACKUP_DESTINATION: local(a) })).code).toBe(0);
       expect((await world.run([], { BACKUP_DATA_DIR: path.join(b, 'data'), BACKUP_DESTINATION: local(b) })).code).toBe(0);
       const before = files(path.join(a, 'backup'));
       const both = await world.run([], { BACKUP_DATA_DIR: path.join(b, 'data'), BACKUP_DESTINATION: `${local(b)},${local(a)}` });
-      expect(both.code).toBe(1);
-      expect(both.stderr).toMatch(/already holds a backup made with another ledger/);
+      expect(both.code).toBe(0);
+      expect(both.stderr).toMatch(/local:.*adopted \d+ stored copies/);
       expect(files(path.join(a, 'backup'))).toEqual(before);
     } finally {
       await world.close();
@@ -149,9 +156,9 @@ describe('backup verify', () => {
       expect((await world.run()).code).toBe(0);
       const agree = await world.cli(['verify']);
       expect(agree.code).toBe(0);
-      expect(agree.stdout).toMatch(/: 23 files recorded, 23 present with the recorded size\nthe ledger and the destinations agree\n$/);
+      expect(agree.stdout).toMatch(/: 24 files recorded, 24 present and whole\nthe ledger and the destinations agree\n$/);
 
-      const [removed, truncated] = [...reference.documents.keys()];
+      const [removed, truncated] = [...reference.documents.keys()].filter((f) => f.endsWith('.pdf'));
       await world.destination.tamper!(removed!, 'remove');
       await world.destination.tamper!(truncated!, 'truncate');
       const stray = 'BaseLinker Backup/2026/11/Invoices/not-ours.pdf';
@@ -163,12 +170,12 @@ describe('backup verify', () => {
       const disagree = await world.cli(['verify']);
       expect(disagree.code).toBe(6);
       expect(disagree.stdout).toContain(`missing      ${removed} (the ledger records ${reference.documents.get(removed!)!.length} bytes)`);
-      expect(disagree.stdout).toContain(`wrong size   ${truncated}: ${Math.floor(reference.documents.get(truncated!)!.length / 2)} bytes, the ledger records ${reference.documents.get(truncated!)!.length} bytes`);
+      expect(disagree.stdout).toContain(`damaged      ${truncated}: ${Math.floor(reference.documents.get(truncated!)!.length / 2)} bytes, the ledger records ${reference.documents.get(truncated!)!.length} bytes`);
       expect(disagree.stdout).toContain(`unexpected   ${stray} (`);
-      expect(disagree.stdout).toMatch(/DISAGREE \(nothing was changed\)\n$/);
-      const json = JSON.parse((await world.cli(['verify', '--json'])).stdout) as { agree: boolean; destinations: { missing: unknown[]; wrongSize: unknown[]; unexpected: unknown[] }[] };
+      expect(disagree.stdout).toMatch(/DISAGREE \(nothing was changed\); `backup verify --repair` stores missing and damaged copies again\n$/);
+      const json = JSON.parse((await world.cli(['verify', '--json'])).stdout) as { agree: boolean; destinations: { missing: unknown[]; damaged: unknown[]; unexpected: unknown[] }[] };
       expect(json.agree).toBe(false);
-      expect(json.destinations[0]).toMatchObject({ missing: [expect.anything()], wrongSize: [expect.anything()], unexpected: [expect.anything()] });
+      expect(json.destinations[0]).toMatchObject({ missing: [expect.anything()], damaged: [expect.anything()], unexpected: [expect.anything()] });
 
       expect(await world.destination.files()).toEqual(files);
       expect(world.rows()).toEqual(rows);
@@ -181,8 +188,8 @@ describe('backup verify', () => {
   it.concurrent('reports an upload a killed run could not record as unconfirmed, not as a disagreement; the next run records it', ({ expect }) => lane(async () => {
     const world = await openWorld(harness);
     try {
-      // The 2nd upload is the first invoice (the orders CSV is the 1st).
-      expect((await world.run([], { [CRASH_ENV]: 'after-upload:2' })).signal).toBe('SIGKILL');
+      // The 3rd upload is the first invoice (the cutoff record is the 1st, the orders CSV the 2nd).
+      expect((await world.run([], { [CRASH_ENV]: 'after-upload:3' })).signal).toBe('SIGKILL');
       const verify = await world.cli(['verify']);
       expect(verify.code).toBe(0);
       expect(verify.stdout).toMatch(/unconfirmed  BaseLinker Backup\/2026\/11\/Invoices\/\S+\.pdf \(\d+ bytes\): stored by a run killed before it recorded it; kept/);

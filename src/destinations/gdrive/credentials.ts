@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../../config/config.js';
 import { UnauthorisedError, UsageError } from '../../lib/errors.js';
 import { registerSecret } from '../../lib/secrets.js';
+import type { GoogleDriveSettings } from './settings.js';
 
 export const CREDENTIALS_FILE = 'google-credentials.json';
 export const DRIVE_FILE_SCOPE = 'https://www.googleapis.com/auth/drive.file';
@@ -17,10 +17,10 @@ export interface GoogleCredentials {
 }
 
 /** The OAuth client (the app), without a user's sign-in: what `backup auth google` starts from. */
-export function oauthClientSettings(config: Config, dataDir = config.dataDir): { clientId: string; clientSecret: string } {
+export function oauthClientSettings(settings: GoogleDriveSettings, dataDir: string): { clientId: string; clientSecret: string } {
   const saved = readSaved(dataDir);
-  const clientId = config.gdrive.clientId ?? saved?.clientId;
-  const clientSecret = config.gdrive.clientSecret ?? saved?.clientSecret;
+  const clientId = settings.clientId ?? saved?.clientId;
+  const clientSecret = settings.clientSecret ?? saved?.clientSecret;
   if (!clientId || !clientSecret) {
     throw new UsageError('GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are not set (create a "Desktop app" OAuth client: see the README, "Google Drive")');
   }
@@ -28,16 +28,16 @@ export function oauthClientSettings(config: Config, dataDir = config.dataDir): {
 }
 
 /** A signed-in user: the environment's refresh token if one is set, else the one `backup auth google` saved. */
-export function loadCredentials(config: Config): GoogleCredentials {
-  if (config.gdrive.refreshToken) {
-    const { clientId, clientSecret } = oauthClientSettings(config);
-    return { clientId, clientSecret, refreshToken: config.gdrive.refreshToken, source: 'environment' };
+export function loadCredentials(settings: GoogleDriveSettings, dataDir: string): GoogleCredentials {
+  if (settings.refreshToken) {
+    const { clientId, clientSecret } = oauthClientSettings(settings, dataDir);
+    return { clientId, clientSecret, refreshToken: settings.refreshToken, source: 'environment' };
   }
-  const saved = readSaved(config.dataDir);
+  const saved = readSaved(dataDir);
   if (!saved) {
     throw new UnauthorisedError('not signed in to Google Drive: run `backup auth google` (or set GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_REFRESH_TOKEN)');
   }
-  return { ...saved, clientId: config.gdrive.clientId ?? saved.clientId, clientSecret: config.gdrive.clientSecret ?? saved.clientSecret, source: 'file' };
+  return { ...saved, clientId: settings.clientId ?? saved.clientId, clientSecret: settings.clientSecret ?? saved.clientSecret, source: 'file' };
 }
 
 /** Written whole and owner-readable only (0600), so a crash never leaves half a token and nobody else reads it. */
@@ -50,6 +50,11 @@ export function saveCredentials(dataDir: string, c: Omit<GoogleCredentials, 'sou
   fs.renameSync(tmp, file);
   fs.chmodSync(file, 0o600);
   registerSecret(c.refreshToken);
+}
+
+/** Whether a sign-in is saved in the data dir. */
+export function hasSavedCredentials(dataDir: string): boolean {
+  return fs.existsSync(path.join(dataDir, CREDENTIALS_FILE));
 }
 
 /** Forgets the sign-in (`backup revoke`). The file holds only our credential, never a document. */

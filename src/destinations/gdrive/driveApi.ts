@@ -10,7 +10,8 @@ export interface DriveApiOptions {
   auth: OAuthClient;
   /** Root of every call. Passed per call, because the client sends uploads to Google whatever the service's rootUrl. */
   rootUrl: string;
-  writesPerSecond: number;
+  /** The Google account's write budget (drivePacer), shared by every destination that writes into the account. */
+  writes: Pacer;
   clock: Clock;
   logger: Logger;
   timeoutMs?: number;
@@ -24,6 +25,11 @@ export interface DriveApiOptions {
  * at the limit, 16% of writes were refused in the end-to-end benchmark (`npm run bench`); 5% under it, none.
  */
 export const WRITE_PACE_SHARE = 0.95;
+
+/** The pacer for one Google account's writes: a little under its sustained limit (0: unpaced). */
+export function drivePacer(writesPerSecond: number, clock: Clock): Pacer {
+  return createPacer(writesPerSecond * 60 * WRITE_PACE_SHARE, clock);
+}
 
 /** The per-call options every request carries: our root, our timeout, and none of the client's own retries. */
 export interface CallOptions {
@@ -50,7 +56,7 @@ export class DriveApi {
     this.files = client.files;
     this.about = client.about;
     this.options = { rootUrl: o.rootUrl.endsWith('/') ? o.rootUrl : `${o.rootUrl}/`, timeout: o.timeoutMs ?? 120_000, retry: false };
-    this.writes = createPacer(o.writesPerSecond * 60 * WRITE_PACE_SHARE, o.clock);
+    this.writes = o.writes;
   }
 
   get auth(): OAuthClient {

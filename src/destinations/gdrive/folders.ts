@@ -95,10 +95,20 @@ export function createFolderResolver(api: DriveApi, store: FolderIdStore, rootPa
     isNew(folderId: string): boolean {
       return createdHere.has(folderId);
     },
-    /** The id of a folder that already exists, without creating anything (for verification). */
-    lookup(folder: readonly string[]): string | null {
-      const recorded = store.get(folder.join('/'));
-      return recorded?.confirmed ? recorded.folderId : null;
+    /**
+     * The id of a folder that exists, without creating anything (verification, adoption): from the ledger when it
+     * knows the folder, else found by name (a lost ledger), or null.
+     */
+    async locate(folder: readonly string[]): Promise<string | null> {
+      let parentId = rootParentId;
+      for (let i = 0; i < folder.length; i++) {
+        const folderPath = folder.slice(0, i + 1).join('/');
+        const recorded = store.get(folderPath);
+        const id = recorded?.confirmed ? recorded.folderId : await (known.get(folderPath) ?? findExisting(parentId, folder[i]!));
+        if (!id) return null;
+        parentId = id;
+      }
+      return parentId;
     },
   };
 }

@@ -1,10 +1,22 @@
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
-import { assertSafeName, NameTakenError, type Destination, type ListedFile, type PutRequest, type StoredFile } from '../destination.js';
+import type { Pacer } from '../../lib/pacer.js';
+import {
+  assertSafeName,
+  isSameCopy,
+  NameTakenError,
+  type Destination,
+  type FolderListing,
+  type ListedFile,
+  type PutRequest,
+  type StoredFile,
+} from '../destination.js';
 import { DriveApi } from './driveApi.js';
 import { statusOf } from './errors.js';
 import { createFolderResolver, escapeQuery, FOLDER_MIME, type FolderIdStore } from './folders.js';
+import { identityFromProperties, identityProperties } from './identity.js';
 import { createIdSupply } from './ids.js';
+import { createInventory } from './inventory.js';
 import type { OAuthClient } from './oauth.js';
 import { uploadNewFile } from './upload.js';
 
@@ -13,7 +25,8 @@ export interface GoogleDriveOptions {
   rootUrl: string;
   /** Where the top folder goes: a folder or shared drive id, or My Drive's root. */
   parentFolderId: string | null;
-  writesPerSecond: number;
+  /** The Google account's write budget; shared by every destination writing into that account. */
+  writes: Pacer;
   folders: FolderIdStore;
   clock: Clock;
   logger: Logger;
@@ -23,49 +36,54 @@ export function googleDriveId(parentFolderId: string | null): string {
   return parentFolderId ? `gdrive:${parentFolderId}` : 'gdrive';
 }
 
+const FILE_FIELDS = 'id, name, size, mimeType, appProperties, sha256Checksum, trashed';
+
+interface DriveFile {
+  id?: string | null;
+  name?: string | null;
+  size?: string | null;
+  mimeType?: string | null;
+  appProperties?: Record<string, string> | null;
+  sha256Checksum?: string | null;
+  trashed?: boolean | null;
+}
+
 /**
- * The owner's Google Drive. Every file is created with a pre-generated id, which is the put's token: a retry, or a
- * re-run after a crash between the upload and the ledger, gets 409 for that id and adopts the file instead of
- * making a second one. In the normal path a new document costs one request (plus one generateIds per hundred).
- * There is no call here that deletes, trashes or changes the content of a file.
+ * The owner's Google Drive. Every file is created with a pre-generated id, which is the put's token, and with its
+ * identity in appProperties: a retry, or a re-run after a crash between the upload and the ledger, gets 409 for
+ * that id and adopts the file instead of making a second one; a run with a lost ledger finds the identities in the
+ * folder listings. In the normal path a new document costs one request (plus one generateIds per hundred). There
+ * is no call here that deletes, trashes or changes the content or metadata of a file.
  */
 export function googleDriveDestination(o: GoogleDriveOptions): Destination & { readonly api: DriveApi } {
-  const api = new DriveApi({ auth: o.auth, rootUrl: o.rootUrl, writesPerSecond: o.writesPerSecond, clock: o.clock, logger: o.logger });
+  const api = new DriveApi({ auth: o.auth, rootUrl: o.rootUrl, writes: o.writes, clock: o.clock, logger: o.logger });
   const newId = createIdSupply(api);
   const folders = createFolderResolver(api, o.folders, o.parentFolderId ?? 'root', newId);
+  const inventory = createInventory(api, folders, newId);
 
-  // Names already in each folder, listed once per folder per run (a new folder needs no list): the check that
-  // keeps a name from being used twice costs a request per folder, not per file.
-  const folderNames = new Map<string, Promise<Set<string>>>();
-  const namesIn = (folderId: string): Promise<Set<string>> => {
-    let names = folderNames.get(folderId);
-    if (!names) {
-      names = folders.isNew(folderId) ? Promise.resolve(new Set<string>()) : listFiles(folderId).then((files) => new Set(files.map((f) => f.name)));
-      folderNames.set(folderId, names);
-      names.catch(() => folderNames.delete(folderId));
+  // What is in each folder, listed once per folder per run (a new folder needs no list): the check that keeps a
+  // name from being used twice costs a request per folder, not per file. Drive allows two files of one name.
+  const folderFiles = new Map<string, { folder: readonly string[]; files: Promise<Map<string, ListedFile[]>> }>();
+  const filesIn = (folderId: string, folder: readonly string[]): Promise<Map<string, ListedFile[]>> => {
+    let entry = folderFiles.get(folderId);
+    if (!entry) {
+      const files: Promise<Map<string, ListedFile[]>> = folders.isNew(folderId) ? Promise.resolve(new Map()) : listChildren(folderId).then(({ files: listed }) => byName(listed));
+      entry = { folder, files };
+      folderFiles.set(folderId, entry);
+      files.catch(() => folderFiles.delete(folderId));
     }
-    return names;
+    return entry.files;
   };
 
-  async function existing(fileId: string): Promise<{ location: string; size: number } | null> {
-    try {
-      const answer = await api.read('get', (c) => api.files.get({ fileId, fields: 'id, size, trashed', supportsAllDrives: true }, c));
-      return answer.data.trashed ? null : { location: answer.data.id ?? fileId, size: Number(answer.data.size ?? 0) };
-    } catch (error) {
-      if (statusOf(error) === 404) return null;
-      throw error;
-    }
-  }
-
-  async function listFiles(folderId: string): Promise<ListedFile[]> {
-    const files: ListedFile[] = [];
+  async function listChildren(folderId: string): Promise<FolderListing> {
+    const listing: FolderListing = { files: [], folders: [] };
     let pageToken: string | undefined;
     do {
       const answer = await api.read('list', (c) =>
         api.files.list(
           {
-            q: `'${escapeQuery(folderId)}' in parents and mimeType != '${FOLDER_MIME}' and trashed = false`,
-            fields: 'nextPageToken, files(name, size)',
+            q: `'${escapeQuery(folderId)}' in parents and trashed = false`,
+            fields: `nextPageToken, files(${FILE_FIELDS})`,
             pageSize: 1000,
             pageToken,
             supportsAllDrives: true,
@@ -74,11 +92,39 @@ export function googleDriveDestination(o: GoogleDriveOptions): Destination & { r
           c,
         ),
       );
-      for (const f of answer.data.files ?? []) files.push({ name: f.name ?? '', size: Number(f.size ?? 0) });
+      for (const f of answer.data.files ?? []) {
+        if (f.mimeType === FOLDER_MIME) listing.folders.push(f.name ?? '');
+        else listing.files.push(await listed(f));
+      }
       pageToken = answer.data.nextPageToken ?? undefined;
     } while (pageToken);
-    return files;
+    return listing;
   }
+
+  /** A listed file with its identity: from its appProperties, else from the inventory of older files. */
+  async function listed(f: DriveFile): Promise<ListedFile> {
+    const id = f.id ?? '';
+    return {
+      name: f.name ?? '',
+      size: Number(f.size ?? 0),
+      location: id,
+      checksum: f.sha256Checksum ? `sha256:${f.sha256Checksum}` : null,
+      identity: identityFromProperties(id, f.appProperties) ?? (await inventory.identityOf(id)),
+    };
+  }
+
+  /** The file with this id (our token), if it exists and is not trashed. */
+  async function byId(fileId: string): Promise<ListedFile | null> {
+    try {
+      const answer = await api.read('get', (c) => api.files.get({ fileId, fields: FILE_FIELDS, supportsAllDrives: true }, c));
+      return answer.data.trashed ? null : listed(answer.data);
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  const storedAs = (file: ListedFile, created: boolean): StoredFile => ({ location: file.location, size: file.size, created, checksum: file.checksum });
 
   return {
     id: googleDriveId(o.parentFolderId),
@@ -93,32 +139,70 @@ export function googleDriveDestination(o: GoogleDriveOptions): Destination & { r
     async put(request: PutRequest): Promise<StoredFile> {
       assertSafeName(request.name);
       request.folder.forEach(assertSafeName);
+      const { identity } = request;
       const parentId = await folders.resolve(request.folder);
-      const names = await namesIn(parentId);
-      if (names.has(request.name)) {
+      const known = await filesIn(parentId, request.folder);
+      const atName = known.get(request.name) ?? [];
+      if (atName.length > 0) {
         // Drive would happily make a second file of the same name; the contract is to refuse, unless it is ours.
-        const ours = await existing(request.token);
-        if (ours) return { ...ours, created: false };
+        const same = atName.find((f) => isSameCopy(f, identity));
+        if (same) return storedAs(same, false);
+        const sameBytes = atName.find((f) => f.checksum === `sha256:${identity.sha256}`);
+        if (sameBytes) {
+          // The document, stored before identities were kept: from now on the inventory says whose it is.
+          await inventory.record([{ folder: request.folder, name: request.name, location: sameBytes.location, identity }]);
+          return storedAs(sameBytes, false);
+        }
+        // Our own upload may be too new to be listed yet.
+        const ours = await byId(identity.token);
+        if (ours) return storedAs(ours, false);
         throw new NameTakenError(request.folder, request.name);
       }
       let stored: StoredFile;
       try {
-        const uploaded = await uploadNewFile(api, { id: request.token, name: request.name, parentId, contentType: request.contentType, body: request.body });
-        stored = { location: uploaded.id, size: uploaded.size, created: true };
+        const uploaded = await uploadNewFile(api, {
+          id: identity.token,
+          name: request.name,
+          parentId,
+          contentType: request.contentType,
+          body: request.body,
+          appProperties: identityProperties(identity),
+        });
+        stored = { location: uploaded.id, size: uploaded.size, created: true, checksum: `sha256:${uploaded.sha256 ?? identity.sha256}` };
       } catch (error) {
         if (statusOf(error) !== 409) throw error;
         // Already created under this token by an attempt whose answer never reached us.
-        const ours = await existing(request.token);
+        const ours = await byId(identity.token);
         if (!ours) throw error;
-        stored = { ...ours, created: false };
+        stored = storedAs(ours, false);
       }
-      names.add(request.name);
+      known.set(request.name, [...atName, { name: request.name, size: stored.size, location: stored.location, checksum: stored.checksum, identity }]);
       return stored;
     },
 
-    async list(folder): Promise<ListedFile[]> {
-      const folderId = folders.lookup(folder);
-      return folderId ? listFiles(folderId) : [];
+    async list(folder): Promise<FolderListing> {
+      const folderId = await folders.locate(folder);
+      if (!folderId) return { files: [], folders: [] };
+      const listing = await listChildren(folderId);
+      // What puts into this folder go by from now on: a file removed since the last listing is gone for them too.
+      folderFiles.set(folderId, { folder, files: Promise.resolve(byName(listing.files)) });
+      return listing;
+    },
+
+    async recordIdentities(files) {
+      await inventory.record(files);
+    },
+
+    async foldersSeen() {
+      const seen = [];
+      for (const { folder, files } of folderFiles.values()) seen.push({ folder, names: new Set((await files).keys()) });
+      return seen;
     },
   };
+}
+
+function byName(files: readonly ListedFile[]): Map<string, ListedFile[]> {
+  const map = new Map<string, ListedFile[]>();
+  for (const f of files) map.set(f.name, [...(map.get(f.name) ?? []), f]);
+  return map;
 }

@@ -1,17 +1,17 @@
 import { auth } from '@googleapis/drive';
-import type { Config } from '../../config/config.js';
 import { UnauthorisedError } from '../../lib/errors.js';
 import { registerSecret } from '../../lib/secrets.js';
 import { saveCredentials, type GoogleCredentials } from './credentials.js';
+import type { GoogleDriveSettings } from './settings.js';
 
 export type OAuthClient = InstanceType<typeof auth.OAuth2>;
 
-export function createOAuthClient(config: Config, client: { clientId: string; clientSecret: string }, redirectUri?: string): OAuthClient {
+export function createOAuthClient(settings: GoogleDriveSettings, client: { clientId: string; clientSecret: string }, redirectUri?: string): OAuthClient {
   return new auth.OAuth2({
     clientId: client.clientId,
     clientSecret: client.clientSecret,
     redirectUri,
-    endpoints: { oauth2TokenUrl: config.gdrive.tokenUrl, oauth2RevokeUrl: config.gdrive.revokeUrl, oauth2AuthBaseUrl: config.gdrive.authUrl },
+    endpoints: { oauth2TokenUrl: settings.tokenUrl, oauth2RevokeUrl: settings.revokeUrl, oauth2AuthBaseUrl: settings.authUrl },
   });
 }
 
@@ -19,14 +19,14 @@ export function createOAuthClient(config: Config, client: { clientId: string; cl
  * A client signed in with a refresh token. Google may hand out a new refresh token on refresh; when it does and the
  * token came from our file, the new one is saved at once, or the next run would sign in with a dead one.
  */
-export function signedInClient(config: Config, credentials: GoogleCredentials): OAuthClient {
-  const client = createOAuthClient(config, credentials);
+export function signedInClient(settings: GoogleDriveSettings, dataDir: string, credentials: GoogleCredentials): OAuthClient {
+  const client = createOAuthClient(settings, credentials);
   client.setCredentials({ refresh_token: credentials.refreshToken });
   client.on('tokens', (tokens) => {
     registerSecret(tokens.access_token);
     if (tokens.refresh_token && tokens.refresh_token !== credentials.refreshToken) {
       registerSecret(tokens.refresh_token);
-      if (credentials.source === 'file') saveCredentials(config.dataDir, { ...credentials, refreshToken: tokens.refresh_token });
+      if (credentials.source === 'file') saveCredentials(dataDir, { ...credentials, refreshToken: tokens.refresh_token });
       credentials.refreshToken = tokens.refresh_token;
     }
   });

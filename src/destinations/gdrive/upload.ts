@@ -16,11 +16,15 @@ export interface NewFile {
   parentId: string;
   contentType: string;
   body: Body;
+  /** Set in the create request itself: the file never exists without them. */
+  appProperties: Record<string, string>;
 }
 
 export interface Uploaded {
   id: string;
   size: number;
+  /** Drive's SHA-256 of what it received, when it says. */
+  sha256: string | null;
 }
 
 /** Creates the file with its pre-generated id: one request for a small file, one per chunk for a large one. */
@@ -34,15 +38,15 @@ async function multipartUpload(api: DriveApi, file: NewFile): Promise<Uploaded> 
   return api.write(`upload ${file.name}`, async (o) => {
     const answer = await api.files.create(
       {
-        requestBody: { id: file.id, name: file.name, parents: [file.parentId], mimeType: file.contentType },
+        requestBody: { id: file.id, name: file.name, parents: [file.parentId], mimeType: file.contentType, appProperties: file.appProperties },
         // The client cannot send a Buffer: a stream, fresh for every attempt.
         media: { mimeType: file.contentType, body: Readable.from([bytes]) },
-        fields: 'id, size',
+        fields: 'id, size, sha256Checksum',
         supportsAllDrives: true,
       },
       o,
     );
-    return { id: answer.data.id ?? file.id, size: Number(answer.data.size ?? bytes.length) };
+    return { id: answer.data.id ?? file.id, size: Number(answer.data.size ?? bytes.length), sha256: answer.data.sha256Checksum ?? null };
   });
 }
 
@@ -54,10 +58,10 @@ async function resumableUpload(api: DriveApi, file: NewFile): Promise<Uploaded> 
   const total = bodySize(file.body);
   const sessionUrl = await api.write(`start upload ${file.name}`, async (o) => {
     const answer = await api.auth.request({
-      url: `${o.rootUrl}upload/drive/v3/files?uploadType=resumable&supportsAllDrives=true&fields=id,size`,
+      url: `${o.rootUrl}upload/drive/v3/files?uploadType=resumable&supportsAllDrives=true&fields=id,size,sha256Checksum`,
       method: 'POST',
       headers: { 'Content-Type': 'application/json; charset=UTF-8', 'X-Upload-Content-Type': file.contentType, 'X-Upload-Content-Length': String(total) },
-      data: JSON.stringify({ id: file.id, name: file.name, parents: [file.parentId], mimeType: file.contentType }),
+      data: JSON.stringify({ id: file.id, name: file.name, parents: [file.parentId], mimeType: file.contentType, appProperties: file.appProperties }),
       timeout: o.timeout,
       retry: false,
     });
@@ -81,17 +85,17 @@ async function resumableUpload(api: DriveApi, file: NewFile): Promise<Uploaded> 
         throw error;
       }
     });
-    if (result.done) return { id: result.id ?? file.id, size: result.size ?? total };
+    if (result.done) return { id: result.id ?? file.id, size: result.size ?? total, sha256: result.sha256 ?? null };
     offset = result.received;
   }
   // The last chunk's answer was lost, yet the session has everything: the file exists under our id.
-  return { id: file.id, size: total };
+  return { id: file.id, size: total, sha256: null };
 }
 
-type ChunkResult = { done: true; id?: string; size?: number } | { done: false; received: number };
+type ChunkResult = { done: true; id?: string; size?: number; sha256?: string } | { done: false; received: number };
 
 async function sendChunk(api: DriveApi, url: string, chunk: Buffer, from: number, total: number, timeout: number): Promise<ChunkResult> {
-  const answer = await api.auth.request<{ id?: string; size?: string }>({
+  const answer = await api.auth.request<{ id?: string; size?: string; sha256Checksum?: string }>({
     url,
     method: 'PUT',
     headers: { 'Content-Range': `bytes ${from}-${from + chunk.length - 1}/${total}`, 'Content-Type': 'application/octet-stream' },
@@ -101,7 +105,7 @@ async function sendChunk(api: DriveApi, url: string, chunk: Buffer, from: number
     validateStatus: (status) => (status >= 200 && status < 300) || status === 308,
   });
   if (answer.status === 308) return { done: false, received: receivedBytes(headerOf(answer.headers, 'range')) };
-  return { done: true, id: answer.data?.id, size: answer.data?.size ? Number(answer.data.size) : undefined };
+  return { done: true, id: answer.data?.id, size: answer.data?.size ? Number(answer.data.size) : undefined, sha256: answer.data?.sha256Checksum };
 }
 
 async function sessionOffset(api: DriveApi, url: string, total: number, timeout: number): Promise<number | null> {

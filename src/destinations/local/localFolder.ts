@@ -1,32 +1,49 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { crashPoint } from '../../lib/crashPoint.js';
+import { DestinationFullError } from '../../lib/errors.js';
 import { fileChunks } from '../../lib/fileChunks.js';
-import { assertSafeName, NameTakenError, type Body, type Destination, type ListedFile, type PutRequest, type StoredFile } from '../destination.js';
+import {
+  assertSafeName,
+  isSameCopy,
+  NameTakenError,
+  type Body,
+  type Destination,
+  type FolderListing,
+  type ListedFile,
+  type PutRequest,
+  type StoredFile,
+} from '../destination.js';
+import { Journal } from './journal.js';
 
-// Our own bookkeeping beside the backup tree: temp files being written, and one marker per token recording where
-// that token's file was put. Nothing in here is a document.
-const STATE_DIR = '.baselinker-backup';
+// Our own bookkeeping beside the backup tree: the journal of identities, temp files being written, and the token
+// markers of older versions (one file per document), still honoured. Nothing in here is a document.
+export const STATE_DIR = '.baselinker-backup';
 
 /**
  * A folder on a local or mounted file system. Writes are atomic: bytes go to a temp file, are fsynced, and are
  * hard-linked to the final name, which fails instead of replacing an existing file. A kill at any instant leaves
- * either no file or the whole file under the final name.
+ * either no file or the whole file under the final name, and its identity is in the journal before it appears.
  */
 export function localFolderDestination(root: string): Destination {
   const rootDir = path.resolve(root);
-  const tmpDir = path.join(rootDir, STATE_DIR, 'tmp');
-  const tokenDir = path.join(rootDir, STATE_DIR, 'tokens');
+  const stateDir = path.join(rootDir, STATE_DIR);
+  const tmpDir = path.join(stateDir, 'tmp');
+  const legacyTokenDir = path.join(stateDir, 'tokens');
+  const journal = new Journal(path.join(stateDir, 'journal.jsonl'));
   let prepared: Promise<void> | null = null;
+  // Folders stored into this run, listed again at its end (a local listing costs nothing).
+  const written = new Map<string, readonly string[]>();
 
   const prepare = () =>
     (prepared ??= (async () => {
       await fsp.mkdir(tmpDir, { recursive: true });
-      await fsp.mkdir(tokenDir, { recursive: true });
       await discardStaleTempFiles(tmpDir);
     })());
+
+  const relativeOf = (folder: readonly string[], name: string) => [...folder.map(assertSafeName), assertSafeName(name)].join('/');
 
   return {
     id: `local:${rootDir}`,
@@ -35,24 +52,47 @@ export function localFolderDestination(root: string): Destination {
       return randomUUID();
     },
 
+    async check() {
+      // A folder that cannot be written is found here, before the account is read, not once per document; and
+      // without writing anything, so that a dry run can ask too.
+      let dir = rootDir;
+      while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+      try {
+        await fsp.access(dir, fs.constants.W_OK | fs.constants.X_OK);
+      } catch (error) {
+        throw new DestinationFullError(`cannot write to ${rootDir} (${(error as NodeJS.ErrnoException).code ?? 'no access'} on ${dir}): ${writeAdvice(dir)}`);
+      }
+    },
+
     async put(request: PutRequest): Promise<StoredFile> {
       await prepare();
+      const relative = relativeOf(request.folder, request.name);
       const dir = resolveInside(rootDir, request.folder);
-      const finalPath = path.join(dir, assertSafeName(request.name));
-      const relative = path.relative(rootDir, finalPath);
-      const marker = path.join(tokenDir, assertSafeName(request.token));
+      const finalPath = path.join(dir, request.name);
+      const stored = (size: number, created: boolean): StoredFile => ({ location: relative, size, created, checksum: `sha256:${request.identity.sha256}` });
 
       const existing = await statOrNull(finalPath);
       if (existing) {
-        if ((await readOrNull(marker)) === relative) return { location: relative, size: existing.size, created: false };
+        if (isSameCopy({ identity: await journal.identityOf(relative), size: existing.size }, request.identity)) return stored(existing.size, false);
+        // A reservation made by an older version of this program, which kept a marker file per token.
+        if ((await readOrNull(path.join(legacyTokenDir, assertSafeName(request.identity.token)))) === relative) {
+          await journal.append([{ path: relative, identity: request.identity }]);
+          return stored(existing.size, false);
+        }
+        // Exactly these bytes (stored before identities were kept, then found again): the same document.
+        if (existing.size === request.identity.size && (await sha256OfFile(finalPath)) === request.identity.sha256) {
+          await journal.append([{ path: relative, identity: request.identity }]);
+          return stored(existing.size, false);
+        }
         throw new NameTakenError(request.folder, request.name);
       }
 
       await fsp.mkdir(dir, { recursive: true });
+      written.set(dir, request.folder);
       const tmpPath = path.join(tmpDir, `${randomUUID()}.part`);
       try {
         await writeDurably(tmpPath, request.body);
-        await writeMarker(marker, relative, tmpDir);
+        await journal.append([{ path: relative, identity: request.identity }]);
         try {
           await fsp.link(tmpPath, finalPath);
         } catch (error) {
@@ -63,33 +103,55 @@ export function localFolderDestination(root: string): Destination {
       } finally {
         await discardTempFile(tmpPath);
       }
-      const size = (await fsp.stat(finalPath)).size;
-      return { location: relative, size, created: true };
+      return stored((await fsp.stat(finalPath)).size, true);
     },
 
-    async list(folder): Promise<ListedFile[]> {
+    async list(folder, options = {}): Promise<FolderListing> {
       const dir = resolveInside(rootDir, folder);
       let entries: fs.Dirent[];
       try {
         entries = await fsp.readdir(dir, { withFileTypes: true });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { files: [], folders: [] };
         throw error;
       }
-      const files = entries.filter((e) => e.isFile());
-      return Promise.all(files.map(async (e) => ({ name: e.name, size: (await fsp.stat(path.join(dir, e.name))).size })));
+      const files = await Promise.all(
+        entries
+          .filter((e) => e.isFile())
+          .map(async (e): Promise<ListedFile> => {
+            const file = path.join(dir, e.name);
+            const relative = relativeOf(folder, e.name);
+            return {
+              name: e.name,
+              size: (await fsp.stat(file)).size,
+              location: relative,
+              checksum: options.checksums ? `sha256:${await sha256OfFile(file)}` : null,
+              identity: await journal.identityOf(relative),
+            };
+          }),
+      );
+      const folders = entries.filter((e) => e.isDirectory() && !(folder.length === 0 && e.name === STATE_DIR)).map((e) => e.name);
+      return { files, folders };
     },
 
-    async holdsBackup() {
-      try {
-        return (await fsp.readdir(tokenDir)).length > 0;
-      } catch (error) {
-        // Nothing there, or a path that cannot hold anything (put says why, document by document).
-        if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return false;
-        throw error;
-      }
+    async foldersSeen() {
+      return Promise.all([...written].map(async ([dir, folder]) => ({ folder, names: new Set(await fsp.readdir(dir).catch(() => [])) })));
+    },
+
+    async recordIdentities(files) {
+      await prepare();
+      await journal.append(files.map((f) => ({ path: relativeOf(f.folder, f.name), identity: f.identity })));
     },
   };
+}
+
+/** What to do about a folder this process may not write into: who it runs as, and who owns the folder. */
+function writeAdvice(dir: string): string {
+  const uid = process.getuid?.();
+  const owner = fs.statSync(dir, { throwIfNoEntry: false })?.uid;
+  const who = uid === undefined ? 'this user' : `this user (uid ${uid})`;
+  const fix = uid !== undefined && owner !== undefined && owner !== uid ? `; it belongs to uid ${owner}: \`chown -R ${uid} ${dir}\`, or run as its owner` : '';
+  return `make it writable by ${who}${fix}`;
 }
 
 /** Folder names come from our own naming, but a path must never climb out of the root, whatever they hold. */
@@ -123,14 +185,6 @@ async function writeDurably(file: string, body: Body): Promise<void> {
   }
 }
 
-async function writeMarker(marker: string, relative: string, tmpDir: string): Promise<void> {
-  const tmp = path.join(tmpDir, `${randomUUID()}.marker`);
-  await writeDurably(tmp, Buffer.from(relative));
-  await fsp.rename(tmp, marker);
-  // The rename itself must survive a power cut too: a file without its marker would be stored again under a new name.
-  await fsyncDir(path.dirname(marker));
-}
-
 async function fsyncDir(dir: string): Promise<void> {
   const handle = await fsp.open(dir, 'r');
   try {
@@ -138,6 +192,12 @@ async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+export async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fileChunks(file)) hash.update(chunk);
+  return hash.digest('hex');
 }
 
 /** Removes one of our own temp files (never a document: documents are only ever reached through a link). */
@@ -163,7 +223,7 @@ async function readOrNull(file: string): Promise<string | null> {
   try {
     return await fsp.readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return null;
     throw error;
   }
 }

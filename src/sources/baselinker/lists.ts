@@ -1,7 +1,7 @@
 // Paging through BaseLinker's lists. Each call returns at most 100 entries and there are no page numbers, so each
 // list has its own safe way forward. Pages stream through: nothing holds a whole list in memory.
 import { malformed, list, num, record, text, type Wire } from './loose.js';
-import type { BaseLinkerTransport, Params } from './transport.js';
+import type { BaseLinkerApi, Params } from './transport.js';
 
 export const PAGE_SIZE = 100;
 
@@ -11,7 +11,7 @@ export const PAGE_SIZE = 100;
  * AT the last second and repeats of it are dropped by order_id; when a whole page lies inside one second, that
  * second alone is paged by id_from (the API sorts ties by order_id) and the scan then resumes after it.
  */
-export async function* scanOrders(api: BaseLinkerTransport, from: number): AsyncGenerator<Wire> {
+export async function* scanOrders(api: BaseLinkerApi, from: number): AsyncGenerator<Wire> {
   let second = from;
   let seenInSecond = new Set<number>();
   let idFrom: number | null = null;
@@ -54,7 +54,7 @@ export async function* scanOrders(api: BaseLinkerTransport, from: number): Async
  * of overlap per page.
  */
 async function* scanById(
-  api: BaseLinkerTransport,
+  api: BaseLinkerApi,
   method: string,
   key: string,
   idField: string,
@@ -91,34 +91,55 @@ function usableId(value: unknown): number | null {
 }
 
 /** BaseLinker-issued invoices (not an external accounting system's) issued at or after `from`. */
-export function scanInvoices(api: BaseLinkerTransport, from: number): AsyncGenerator<Wire> {
+export function scanInvoices(api: BaseLinkerApi, from: number): AsyncGenerator<Wire> {
   return scanById(api, 'getInvoices', 'invoices', 'invoice_id', { date_from: from, get_external_invoices: false }, false);
 }
 
-export function scanReceipts(api: BaseLinkerTransport, from: number, to: number): AsyncGenerator<Wire> {
+export function scanReceipts(api: BaseLinkerApi, from: number, to: number): AsyncGenerator<Wire> {
   return scanById(api, 'getReceipts', 'receipts', 'receipt_id', { date_from: from, date_to: to }, true);
 }
 
-export async function fetchInvoice(api: BaseLinkerTransport, invoiceId: number): Promise<Wire | null> {
+export async function fetchInvoice(api: BaseLinkerApi, invoiceId: number): Promise<Wire | null> {
   const found = list((await api.call('getInvoices', { invoice_id: invoiceId, get_external_invoices: false })).invoices, 'invoices');
   return found.length > 0 ? record(found[0], 'invoice') : null;
 }
 
 /** The full receipt: getReceipt puts its fields at the top level, beside `status`. */
-export async function fetchReceipt(api: BaseLinkerTransport, receiptId: number): Promise<Wire> {
+export async function fetchReceipt(api: BaseLinkerApi, receiptId: number): Promise<Wire> {
   return api.call('getReceipt', { receipt_id: receiptId });
 }
 
-export async function fetchStatusNames(api: BaseLinkerTransport): Promise<Map<number, string>> {
+export async function fetchStatusNames(api: BaseLinkerApi): Promise<Map<number, string>> {
   const statuses = list((await api.call('getOrderStatusList', {})).statuses, 'statuses');
   return new Map(statuses.map((s) => record(s, 'status')).map((s) => [num(s.id, 'status id'), text(s.name)]));
 }
 
 /** BaseLinker's own PDF of an invoice, or null when it sends something that is not a PDF. */
-export async function fetchInvoiceFile(api: BaseLinkerTransport, invoiceId: number): Promise<Uint8Array | null> {
+export async function fetchInvoiceFile(api: BaseLinkerApi, invoiceId: number): Promise<Uint8Array | null> {
   const answer = await api.call('getInvoiceFile', { invoice_id: invoiceId, get_external: false });
   const data = text(answer.invoice);
   const base64 = data.startsWith('data:') ? data.slice('data:'.length) : data;
   const bytes = Buffer.from(base64, 'base64');
   return bytes.subarray(0, 5).toString('latin1') === '%PDF-' ? new Uint8Array(bytes) : null;
+}
+
+/**
+ * Whether any of these invoices is in the account: the check that a destination's invoices are this account's
+ * before they are adopted. At most a request per id, stopping at the first found.
+ */
+export async function invoicesExist(api: BaseLinkerApi, invoiceIds: readonly number[]): Promise<boolean> {
+  for (const id of invoiceIds) if (await fetchInvoice(api, id)) return true;
+  return false;
+}
+
+/** The same for receipts. */
+export async function receiptsExist(api: BaseLinkerApi, receiptIds: readonly number[]): Promise<boolean> {
+  for (const id of receiptIds) if (await fetchReceiptEntry(api, id)) return true;
+  return false;
+}
+
+/** One receipt as the list gives it (the record its version hash is of): a list starting at its id holds it first. */
+export async function fetchReceiptEntry(api: BaseLinkerApi, receiptId: number): Promise<Wire | null> {
+  const page = list((await api.call('getReceipts', { id_from: receiptId })).receipts, 'receipts').map((r) => record(r, 'receipt'));
+  return page.find((r) => Number(r.receipt_id) === receiptId) ?? null;
 }

@@ -22,6 +22,16 @@ export interface BaseLinkerTransportOptions {
   attempts?: number;
 }
 
+/**
+ * What the backup needs of BaseLinker: one call, and a count of the calls made. The real transport speaks HTTP;
+ * the run's own tests answer from an emulated shop in memory.
+ */
+export interface BaseLinkerApi {
+  call(method: string, parameters: Params): Promise<Answer>;
+  readonly requestCount: number;
+  readonly requestsByMethod: ReadonlyMap<string, number>;
+}
+
 /** A failure worth retrying: the network, a proxy, or a server having a bad moment. */
 class TransientError extends Error {}
 class BlockedTokenError extends Error {
@@ -40,7 +50,7 @@ const MAX_BLOCKS_PER_REQUEST = 3;
  * BaseLinker's wire protocol: one form-encoded POST per call, the token in a header, errors inside HTTP 200.
  * Every request waits for the pacer; transient failures are retried with backoff; a blocked token is waited out.
  */
-export class BaseLinkerTransport {
+export class BaseLinkerTransport implements BaseLinkerApi {
   private readonly pacer: Pacer;
   readonly requestsByMethod = new Map<string, number>();
 

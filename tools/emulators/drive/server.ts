@@ -89,6 +89,11 @@ export interface DriveEmulator {
   injectFault(f: Fault): FaultHandle;
   addSharedDrive(name: string): string;
   seed(f: SeedFile): EmulatorFile;
+  /**
+   * What a person does in the Drive UI (moves a file to the trash) or a broken upload leaves (other bytes): done to
+   * the store directly, so it is not recorded as a call the program made.
+   */
+  editByHand(fileId: string, edit: { trash?: boolean; content?: Buffer }): void;
   close(): Promise<void>;
 }
 
@@ -280,6 +285,12 @@ export async function startDriveEmulator(o: DriveEmulatorOptions = {}): Promise<
         listLagMs: 0,
       });
       return store.snapshot(f);
+    },
+    editByHand: (fileId, edit) => {
+      const f = store.get(fileId);
+      if (!f) throw new Error(`editByHand: no file ${fileId}`);
+      if (edit.trash !== undefined) f.explicitlyTrashed = edit.trash;
+      if (edit.content !== undefined) f.content = Buffer.from(edit.content);
     },
     close: () =>
       new Promise<void>((resolve) => {
