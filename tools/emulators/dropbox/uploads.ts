@@ -161,10 +161,11 @@ async function finishEntries(ctx: DropboxContext, call: Call): Promise<Record<st
   const r = ArgReader.of(call.arg, call.fail);
   const entries = r.list('entries', { maxItems: 1000 }).map((e, i) => readFinishArg(e, call, `entries[${i}].`));
   r.done();
-  const contended = ctx.faults.take({ host: call.host, method: 'POST', route: call.route }, ['batchEntriesContended']);
-  const contendedCount = contended?.kind === 'batchEntriesContended' ? (contended.entries ?? entries.length) : 0;
-  return ctx.lock.commit(() =>
-    entries.map((f, i) => {
+  return ctx.lock.commit(() => {
+    // Taken only by a commit that gets the lock: a 429 for the whole batch leaves the fault for the next one.
+    const contended = ctx.faults.take({ host: call.host, method: 'POST', route: call.route }, ['batchEntriesContended']);
+    const contendedCount = contended?.kind === 'batchEntriesContended' ? (contended.entries ?? entries.length) : 0;
+    return entries.map((f, i) => {
       if (i < contendedCount) return { '.tag': 'failure', failure: tagged('too_many_write_operations') };
       try {
         return { '.tag': 'success', ...finishOne(ctx, call, f, Buffer.alloc(0), true) };
@@ -172,8 +173,8 @@ async function finishEntries(ctx: DropboxContext, call: Call): Promise<Record<st
         if (e instanceof FinishFailure) return { '.tag': 'failure', failure: e.error };
         throw e;
       }
-    }),
-  );
+    });
+  });
 }
 
 export async function finishBatchV2(ctx: DropboxContext, call: Call): Promise<Reply> {
