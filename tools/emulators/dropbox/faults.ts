@@ -1,7 +1,10 @@
 // Injectable faults: what a nightly job meets on the real Dropbox, on demand. Each applies to the next `times`
 // requests that match it (by default any /2/ route, never the OAuth endpoints, so that a token refresh does not eat a
 // fault meant for an upload). Routes are matched without the /2/ prefix: "files/upload", or a RegExp.
+import { ArmedFaults } from '../armedFaults.js';
 import { rateLimited, serverError, type DropboxHttpError, type RateLimitReason } from './errors.js';
+
+export type { FaultHandle } from '../armedFaults.js';
 
 export type Host = 'api' | 'content';
 
@@ -35,16 +38,6 @@ export type FaultSpec =
 
 export type Fault = FaultSpec & { times?: number; match?: FaultMatch };
 
-export interface FaultHandle {
-  remaining(): number;
-  cancel(): void;
-}
-
-interface Armed {
-  fault: Fault;
-  left: number;
-}
-
 function matches(m: FaultMatch | undefined, r: RequestInfo): boolean {
   if (m === undefined) return !r.route.startsWith('/');
   if (typeof m === 'function') return m(r);
@@ -53,29 +46,15 @@ function matches(m: FaultMatch | undefined, r: RequestInfo): boolean {
   return true;
 }
 
-export class FaultQueue {
-  private readonly armed: Armed[] = [];
-
-  add(fault: Fault): FaultHandle {
-    const a: Armed = { fault, left: fault.times ?? 1 };
-    this.armed.push(a);
-    return {
-      remaining: () => a.left,
-      cancel: () => {
-        a.left = 0;
-      },
-    };
+/** Faults armed for the next matching requests. */
+export class FaultQueue extends ArmedFaults<Fault, RequestInfo> {
+  constructor() {
+    super((fault, request) => matches(fault.match, request));
   }
 
-  /** Takes the first armed fault of the given kinds that matches (at most one per request and kind group). */
-  take(r: RequestInfo, kinds: readonly FaultSpec['kind'][]): FaultSpec | undefined {
-    for (const a of this.armed) {
-      if (a.left > 0 && kinds.includes(a.fault.kind) && matches(a.fault.match, r)) {
-        a.left--;
-        return a.fault;
-      }
-    }
-    return undefined;
+  /** The first armed fault of one of these kinds that matches (at most one per request and group of kinds). */
+  takeKind(request: RequestInfo, kinds: readonly FaultSpec['kind'][]): FaultSpec | undefined {
+    return this.take(request, (fault) => kinds.includes(fault.kind));
   }
 }
 

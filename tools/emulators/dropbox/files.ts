@@ -138,7 +138,7 @@ export class Listings {
   }
 
   private page(ctx: DropboxContext, call: Call, listing: Listing, offset: number): Reply {
-    const short = ctx.faults.take({ host: call.host, method: 'POST', route: call.route }, ['shortPage']);
+    const short = ctx.faults.takeKind({ host: call.host, method: 'POST', route: call.route }, ['shortPage']);
     const size = short ? 1 : listing.pageSize;
     const entries = listing.pages.slice(offset, offset + size);
     const next = offset + entries.length;

@@ -203,7 +203,7 @@ export async function startDropboxEmulator(o: DropboxEmulatorOptions = {}): Prom
 
   const serve = async (host: Host, req: IncomingMessage, res: ServerResponse, rec: RequestRecord, url: URL) => {
     const info: RequestInfo = { host, method: rec.method, route: rec.route };
-    const fault = ctx.faults.take(info, TRANSPORT_FAULTS);
+    const fault = ctx.faults.takeKind(info, TRANSPORT_FAULTS);
     if (fault) rec.fault = fault.kind;
     if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
     if (fault?.kind === 'resetMidUpload') {

@@ -163,7 +163,7 @@ async function finishEntries(ctx: DropboxContext, call: Call): Promise<Record<st
   r.done();
   return ctx.lock.commit(() => {
     // Taken only by a commit that gets the lock: a 429 for the whole batch leaves the fault for the next one.
-    const contended = ctx.faults.take({ host: call.host, method: 'POST', route: call.route }, ['batchEntriesContended']);
+    const contended = ctx.faults.takeKind({ host: call.host, method: 'POST', route: call.route }, ['batchEntriesContended']);
     const contendedCount = contended?.kind === 'batchEntriesContended' ? (contended.entries ?? entries.length) : 0;
     return entries.map((f, i) => {
       if (i < contendedCount) return { '.tag': 'failure', failure: tagged('too_many_write_operations') };
