@@ -1,4 +1,4 @@
-import { withBackoff } from '../../lib/backoff.js';
+import { withVerdicts } from '../../lib/backoff.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { DropboxAuthError, DropboxHttpError, DropboxRateLimitError, DropboxRouteError, judge } from './errors.js';
@@ -63,9 +63,8 @@ export class DropboxApi {
   }
 
   call(spec: CallSpec): Promise<unknown> {
-    let fatal: Error | null = null;
     let renewed = false;
-    return withBackoff(
+    return withVerdicts(
       async (attempt) => {
         try {
           return await this.send(spec, await this.o.tokens.accessToken(), attempt);
@@ -81,22 +80,13 @@ export class DropboxApi {
         // A wait Dropbox names is kept as it is, up to a quarter of an hour; the backoff of 8 attempts stays far below.
         maxMs: 15 * 60_000,
         clock: this.o.clock,
-        retryDelay: (error) => {
-          const verdict = judge(error);
-          if (!verdict.retry) {
-            fatal = verdict.error;
-            return null;
-          }
-          // A named wait is kept exactly; none means the exponential backoff.
-          return verdict.afterMs;
-        },
+        judge,
+        exhausted: (error) => new Error(`Dropbox ${spec.route} kept failing: ${describe(error)}`),
         onRetry: (error, attempt, delayMs) => {
           this.o.logger.warn(`Dropbox ${spec.route}: ${describe(error)}; retry ${attempt} in ${Math.ceil(delayMs / 1000)} s`);
         },
       },
-    ).catch((error: unknown) => {
-      throw fatal ?? new Error(`Dropbox ${spec.route} kept failing: ${describe(error)}`);
-    });
+    );
   }
 
   private async send(spec: CallSpec, token: string, attempt: number): Promise<unknown> {

@@ -1,5 +1,6 @@
 // What a failed Dropbox call means, and whether to try again: rclone's lesson that each backend owns this rule.
 // The classes below are what dropboxApi.ts makes of an answer; judge() turns them into a verdict.
+import type { Verdict } from '../../lib/backoff.js';
 import { DestinationFullError, UnauthorisedError } from '../../lib/errors.js';
 import { tagsOf } from './wire.js';
 
@@ -70,8 +71,6 @@ export class DropboxOAuthError extends Error {
     this.name = 'DropboxOAuthError';
   }
 }
-
-export type Verdict = { retry: true; afterMs?: number } | { retry: false; error: Error };
 
 const SIGN_IN_AGAIN = 'Run `backup auth dropbox` to sign in again';
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
