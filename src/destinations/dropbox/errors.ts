@@ -129,7 +129,7 @@ export function judge(error: unknown): Verdict {
     return { retry: false, error: new UnauthorisedError(`Dropbox refused to renew the sign-in (${error.error}${error.description ? `: ${error.description}` : ''}). ${SIGN_IN_AGAIN}`) };
   }
   if (error instanceof DropboxHttpError) {
-    // A 200 that is not JSON is a proxy's or a cut answer, as passing as a 5xx.
+    // A 200 that is not JSON is a proxy's page or a cut answer: as passing as a 5xx.
     if (error.status >= 500 || error.status === 200) return { retry: true, afterMs: error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000 };
     return { retry: false, error };
   }
