@@ -31,3 +31,28 @@ export async function withBackoff<T>(fn: (attempt: number) => Promise<T>, o: Bac
     }
   }
 }
+
+/** What a failure means to a retry loop: try again (after the wait it names, or the backoff), or stop with this error. */
+export type Verdict = { retry: true; afterMs?: number } | { retry: false; error: Error };
+
+/**
+ * withBackoff, where a judge decides each failure: a verdict to stop ends the loop with the judge's error, and
+ * running out of attempts ends it with `exhausted(last failure)`.
+ */
+export function withVerdicts<T>(
+  fn: (attempt: number) => Promise<T>,
+  o: Omit<BackoffOptions, 'retryDelay'> & { judge(error: unknown): Verdict; exhausted(error: unknown): Error },
+): Promise<T> {
+  let fatal: Error | null = null;
+  return withBackoff(fn, {
+    ...o,
+    retryDelay: (error) => {
+      const verdict = o.judge(error);
+      if (verdict.retry) return verdict.afterMs;
+      fatal = verdict.error;
+      return null;
+    },
+  }).catch((error: unknown) => {
+    throw fatal ?? o.exhausted(error);
+  });
+}

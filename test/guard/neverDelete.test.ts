@@ -1,5 +1,6 @@
 // Promise 1 in the code itself: in the program (src/; the emulators live in tools/), nothing can delete, trash, empty the trash or rewrite the
-// content of a stored file, because no such call exists. The emulators record any such call the program makes.
+// content of a stored file, because no such call exists. The emulators record any such call the program makes. For Dropbox: no delete, move
+// or copy route is named anywhere, and every commit is mode "add".
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,11 +15,16 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const FORBIDDEN: [string, RegExp][] = [
-  ['Drive delete', /files\.delete\b|method:\s*['"]DELETE['"]/],
-  ['Drive emptyTrash', /emptyTrash/],
-  ['Drive trash', /trashed['"]?\s*:\s*true/],
-  ['Drive update (metadata or content)', /files\.update\b|method:\s*['"]PATCH['"]/],
+/** What may not appear, and a line of the kind it catches (so that a pattern that can match nothing is caught too). */
+const FORBIDDEN: [string, RegExp, string][] = [
+  ['Drive delete', /files\.delete\b|method:\s*['"]DELETE['"]/, 'await drive.files.delete({ fileId })'],
+  ['Drive emptyTrash', /emptyTrash/, 'await drive.files.emptyTrash()'],
+  ['Drive trash', /trashed['"]?\s*:\s*true/, 'requestBody: { trashed: true }'],
+  ['Drive update (metadata or content)', /files\.update\b|method:\s*['"]PATCH['"]/, "{ method: 'PATCH', url }"],
+  ['Dropbox delete (delete, delete_v2, delete_batch, permanently_delete)', /files\/(delete|permanently_delete)/, "await api.rpc('files/delete_v2', { path })"],
+  ['Dropbox move (move, move_v2, move_batch_v2)', /files\/move/, "api.rpc('files/move_v2', { from_path, to_path })"],
+  ['Dropbox copy (onto a taken path it is refused, but nothing needs one)', /files\/copy/, "api.rpc('files/copy_v2', arg)"],
+  ['Dropbox commit in mode overwrite or update (WriteMode, as a string or a tag)', /['"](overwrite|update)['"]/, "{ path, mode: { '.tag': 'update', update: rev } }"],
 ];
 
 describe('no destructive call exists in the program', () => {
@@ -31,6 +37,18 @@ describe('no destructive call exists in the program', () => {
         .filter(({ text }) => pattern.test(text) && !text.trim().startsWith('//') && !text.trim().startsWith('*')),
     );
     expect(hits).toEqual([]);
+  });
+
+  it.each(FORBIDDEN)('the pattern for %s catches what it is for', (_what, pattern, example) => {
+    expect(pattern.test(example)).toBe(true);
+  });
+
+  it('every Dropbox commit is mode "add" with autorename off', () => {
+    const dir = path.join(SRC, 'destinations/dropbox');
+    const modes = sourceFiles(dir).flatMap((file) => fs.readFileSync(file, 'utf8').match(/\bmode:\s*[^,}]+/g) ?? []);
+    expect(modes).toEqual(["mode: 'add'"]);
+    const renames = sourceFiles(dir).flatMap((file) => fs.readFileSync(file, 'utf8').match(/\bautorename:\s*[^,}]+/g) ?? []);
+    expect(renames).toEqual(['autorename: false']);
   });
 
   it('the local destination removes only its own temp files and markers, never a document path', () => {

@@ -1,5 +1,5 @@
 import { drive, type drive_v3 } from '@googleapis/drive';
-import { withBackoff } from '../../lib/backoff.js';
+import { withVerdicts } from '../../lib/backoff.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { createPacer, type Pacer } from '../../lib/pacer.js';
@@ -72,8 +72,7 @@ export class DriveApi {
   }
 
   private withRetry<T>(what: string, call: (options: CallOptions) => Promise<T>, isWrite: boolean): Promise<T> {
-    let fatal: Error | null = null;
-    return withBackoff(
+    return withVerdicts(
       async () => {
         if (isWrite) await this.writes.take();
         this.requests++;
@@ -84,21 +83,13 @@ export class DriveApi {
         baseMs: 1000,
         maxMs: 64_000,
         clock: this.o.clock,
-        retryDelay: (error) => {
-          const verdict = judge(error);
-          if (!verdict.retry) {
-            fatal = verdict.error;
-            return null;
-          }
-          return verdict.afterMs;
-        },
+        judge,
+        exhausted: (error) => new Error(`Google Drive ${what} kept failing: ${describe(error)}`),
         onRetry: (error, attempt, delayMs) => {
           this.o.logger.warn(`Google Drive ${what}: ${describe(error)}; retry ${attempt} in ${Math.ceil(delayMs / 1000)} s`);
         },
       },
-    ).catch((error: unknown) => {
-      throw fatal ?? new Error(`Google Drive ${what} kept failing: ${describe(error)}`);
-    });
+    );
   }
 }
 

@@ -1,8 +1,7 @@
 // Which Drive failures to retry, and which stop the work: rclone's lesson that each backend owns this rule.
+import type { Verdict } from '../../lib/backoff.js';
 import { DestinationFullError, UnauthorisedError } from '../../lib/errors.js';
 import { invalidGrant } from './oauth.js';
-
-export type Verdict = { retry: true; afterMs?: number } | { retry: false; error: Error };
 
 interface GaxiosLike {
   status?: number;

@@ -8,6 +8,9 @@ import {
   userRateLimitExceeded,
   type HttpError,
 } from './errors.js';
+import { ArmedFaults } from '../armedFaults.js';
+
+export type { FaultHandle } from '../armedFaults.js';
 
 export interface RequestInfo {
   method: string;
@@ -46,17 +49,6 @@ export type FaultSpec =
 
 export type Fault = FaultSpec & { times?: number; match?: FaultMatch };
 
-export interface FaultHandle {
-  /** How many more matching requests this fault will hit. */
-  remaining(): number;
-  cancel(): void;
-}
-
-interface Armed {
-  fault: Fault;
-  left: number;
-}
-
 const API_PATH = /^\/(drive|upload)\//;
 
 function matches(m: FaultMatch | undefined, r: RequestInfo): boolean {
@@ -70,29 +62,10 @@ function matches(m: FaultMatch | undefined, r: RequestInfo): boolean {
   return true;
 }
 
-export class FaultQueue {
-  private readonly armed: Armed[] = [];
-
-  add(fault: Fault): FaultHandle {
-    const a: Armed = { fault, left: fault.times ?? 1 };
-    this.armed.push(a);
-    return {
-      remaining: () => a.left,
-      cancel: () => {
-        a.left = 0;
-      },
-    };
-  }
-
-  /** Takes the first armed fault that matches this request (at most one fault per request). */
-  take(r: RequestInfo, accept: (f: FaultSpec) => boolean = () => true): FaultSpec | undefined {
-    for (const a of this.armed) {
-      if (a.left > 0 && matches(a.fault.match, r) && accept(a.fault)) {
-        a.left--;
-        return a.fault;
-      }
-    }
-    return undefined;
+/** Faults armed for the next matching requests; one per request. */
+export class FaultQueue extends ArmedFaults<Fault, RequestInfo> {
+  constructor() {
+    super((fault, request) => matches(fault.match, request));
   }
 }
 
