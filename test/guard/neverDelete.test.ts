@@ -1,5 +1,6 @@
 // Promise 1 in the code itself: in the program (src/; the emulators live in tools/), nothing can delete, trash, empty the trash or rewrite the
-// content of a stored file, because no such call exists. The emulators record any such call the program makes.
+// content of a stored file, because no such call exists: not on Drive, not on OneDrive (Graph). The emulators record any such call the program
+// makes.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +20,11 @@ const FORBIDDEN: [string, RegExp][] = [
   ['Drive emptyTrash', /emptyTrash/],
   ['Drive trash', /trashed['"]?\s*:\s*true/],
   ['Drive update (metadata or content)', /files\.update\b|method:\s*['"]PATCH['"]/],
+  // Graph: a DELETE (of an item, or of an upload URL, which cancels the session) and a PATCH are caught above.
+  ['Graph replace or rename on a name conflict', /conflictBehavior\W{0,8}(replace|rename)/i],
+  // Uploads are addressed by name (…:/name:/content); content PUT to an item id replaces that item's bytes.
+  ['Graph content upload addressed by item id', /[^:]\/(content|createUploadSession)\b/],
+  ['Graph copy or move', /\/copy\b|\/move\b/],
 ];
 
 describe('no destructive call exists in the program', () => {
