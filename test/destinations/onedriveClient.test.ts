@@ -180,6 +180,17 @@ describe('device-code sign-in', () => {
     await expect(abandoned).rejects.toThrow(/the sign-in code expired/);
   });
 
+  it('says what to change when the app registration does not allow public client flows', async () => {
+    const clock = fakeClock();
+    const emu = await startOneDriveEmulator({ now: clock.now, allowPublicClientFlows: false });
+    running.push(emu);
+    const said: string[] = [];
+    const refused = signInWithDeviceCode({ clientId: emu.clientId, loginUrl: emu.loginUrl, scopes: APP_FOLDER_SCOPES, say: (t) => said.push(t), clock });
+    await expect(refused).rejects.toThrow(UsageError);
+    await expect(refused).rejects.toThrow(/"Allow public client flows" to Yes/);
+    expect(said).toHaveLength(1);
+  });
+
   it('turns a refused app registration into a usage error', async () => {
     const clock = fakeClock();
     const emu = await startOneDriveEmulator({ now: clock.now, appAudience: 'PersonalMicrosoftAccount' });

@@ -175,7 +175,7 @@ describe('identity platform: device code flow', () => {
     expect(() => emu.approveDeviceCode(late.text('user_code'))).toThrow(/no pending sign-in/);
   });
 
-  it('refuses what AAD refuses: a tenant that does not serve the account, the app audience, a secret, an unknown client or scope', async () => {
+  it('refuses what AAD refuses: a tenant that does not serve the account, the app audience, a secret, a registration without public client flows, an unknown client or scope', async () => {
     const personal = await start();
     const org = await form(personal, 'organizations', 'devicecode', { client_id: personal.clientId, scope: FULL });
     expect(() => personal.approveDeviceCode(org.text('user_code'))).toThrow(/AADSTS50020/);
@@ -193,6 +193,8 @@ describe('identity platform: device code flow', () => {
 
     const msaOnly = await start({ appAudience: 'PersonalMicrosoftAccount' });
     expectAadError(await form(msaOnly, 'common', 'devicecode', { client_id: msaOnly.clientId, scope: FULL }), 400, 'invalid_request', 9002331);
+    const confidential = await start({ allowPublicClientFlows: false });
+    expectAadError(await refresh(confidential, confidential.issueRefreshToken(FULL)), 401, 'invalid_client', 7000218);
     const orgOnly = await start({ driveType: 'business', appAudience: 'AzureADMultipleOrgs' });
     expectAadError(await form(orgOnly, 'consumers', 'devicecode', { client_id: orgOnly.clientId, scope: FULL }), 400, 'invalid_request', 9002332);
   });

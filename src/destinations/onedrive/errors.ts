@@ -84,6 +84,14 @@ export function judge(error: unknown): Verdict {
 function judgeToken(error: TokenError): Verdict {
   if (error.status >= 500 || error.status === 429 || error.error === 'temporarily_unavailable') return { retry: true };
   if (error.error === 'invalid_grant') return { retry: false, error: invalidGrant(error) };
+  if (error.codes.includes(7000218)) {
+    return {
+      retry: false,
+      error: new UsageError(
+        'the OneDrive app registration does not allow public client flows: in the Microsoft Entra admin center open App registrations → the app → Authentication, and set "Allow public client flows" to Yes',
+      ),
+    };
+  }
   return {
     retry: false,
     error: new UsageError(

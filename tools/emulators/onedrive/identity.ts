@@ -52,6 +52,8 @@ export interface IdentityConfig {
   /** Polls closer together than this (or than the code's interval, if longer) get slow_down. */
   minPollIntervalSeconds: number;
   verificationUri: string;
+  /** The registration's "Allow public client flows" (Authentication, advanced settings); off, tokens need a secret. */
+  allowPublicClientFlows: boolean;
   now: () => number;
 }
 
@@ -130,6 +132,9 @@ export class IdentityPlatform {
   token(tenant: string, form: URLSearchParams): Record<string, unknown> {
     this.checkTenantAndClient(tenant, form);
     const grantType = required(form, 'grant_type', this.cfg.now());
+    if (!this.cfg.allowPublicClientFlows) {
+      throw this.fail(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+    }
     if (grantType === DEVICE_CODE_GRANT) return this.deviceCodeGrant(form);
     if (grantType === 'refresh_token') return this.refreshGrant(tenant, form);
     throw this.fail(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`);

@@ -45,6 +45,8 @@ export interface OneDriveEmulatorOptions {
   appsFolderName?: string;
   /** The registration's supported account types. Default both personal and work/school accounts. */
   appAudience?: AppAudience;
+  /** The registration's "Allow public client flows". Default true; when off, the token endpoint wants a secret. */
+  allowPublicClientFlows?: boolean;
   user?: { displayName?: string; userPrincipalName?: string };
   /** Default 3600. */
   accessTokenTtlSeconds?: number;
@@ -161,6 +163,7 @@ export async function startOneDriveEmulator(o: OneDriveEmulatorOptions = {}): Pr
     deviceCodeIntervalSeconds: o.deviceCodeIntervalSeconds ?? 5,
     minPollIntervalSeconds: o.minPollIntervalSeconds ?? 0,
     verificationUri: driveType === 'personal' ? 'https://www.microsoft.com/link' : 'https://microsoft.com/devicelogin',
+    allowPublicClientFlows: o.allowPublicClientFlows ?? true,
     now,
   });
   const settings: GraphSettings = {
