@@ -65,6 +65,13 @@ async function form(emu: OneDriveEmulator, tenant: string, endpoint: 'token' | '
   return answer(await fetch(`${emu.loginUrl}${tenant}/oauth2/v2.0/${endpoint}`, { method: 'POST', body: new URLSearchParams(fields) }));
 }
 
+/** Asks for a device code; `poll` then redeems it once. */
+async function deviceCode(emu: OneDriveEmulator, tenant = 'common', scope = FULL) {
+  const code = await form(emu, tenant, 'devicecode', { client_id: emu.clientId, scope });
+  const poll = () => form(emu, tenant, 'token', { grant_type: DEVICE_CODE_GRANT, client_id: emu.clientId, device_code: code.text('device_code') });
+  return { code, userCode: code.text('user_code'), poll };
+}
+
 async function refresh(emu: OneDriveEmulator, refreshToken: string, tenant = 'common'): Promise<Answer> {
   return form(emu, tenant, 'token', { grant_type: 'refresh_token', client_id: emu.clientId, refresh_token: refreshToken });
 }
@@ -126,18 +133,17 @@ describe('identity platform: device code flow', () => {
   it('issues a code, answers authorization_pending until approved, then tokens; the code works once', async () => {
     const c = clock();
     const emu = await start({ now: c.now });
-    const dc = await form(emu, 'common', 'devicecode', { client_id: emu.clientId, scope: 'Files.ReadWrite.AppFolder User.Read offline_access' });
+    const { code: dc, userCode, poll } = await deviceCode(emu, 'common', 'Files.ReadWrite.AppFolder User.Read offline_access');
     expect(dc.status).toBe(200);
     expect(Object.keys(dc.body as object).sort()).toEqual(['device_code', 'expires_in', 'interval', 'message', 'user_code', 'verification_uri']);
     expect(dc.body).toMatchObject({ expires_in: 900, interval: 5 });
     expect(dc.text('message')).toContain(dc.text('verification_uri'));
     expect(dc.text('message')).toContain(dc.text('user_code'));
-    const poll = () => form(emu, 'common', 'token', { grant_type: DEVICE_CODE_GRANT, client_id: emu.clientId, device_code: dc.text('device_code') });
 
     c.advance(5000);
     expectAadError(await poll(), 400, 'authorization_pending', 70016);
-    expect(emu.pendingDeviceCodes().map((p) => p.userCode)).toEqual([dc.at('user_code')]);
-    emu.approveDeviceCode(dc.text('user_code'));
+    expect(emu.pendingDeviceCodes().map((p) => p.userCode)).toEqual([userCode]);
+    emu.approveDeviceCode(userCode);
     c.advance(5000);
     const done = await poll();
     expect(done.status).toBe(200);
@@ -151,8 +157,7 @@ describe('identity platform: device code flow', () => {
   it('answers slow_down to a poll within the interval, and the interval then grows by 5 s', async () => {
     const c = clock();
     const emu = await start({ now: c.now });
-    const dc = await form(emu, 'consumers', 'devicecode', { client_id: emu.clientId, scope: FULL });
-    const poll = () => form(emu, 'consumers', 'token', { grant_type: DEVICE_CODE_GRANT, client_id: emu.clientId, device_code: dc.text('device_code') });
+    const { poll } = await deviceCode(emu, 'consumers');
     c.advance(1000);
     expectAadError(await poll(), 400, 'slow_down', 70016);
     c.advance(5000);
@@ -165,20 +170,20 @@ describe('identity platform: device code flow', () => {
   it('answers authorization_declined and expired_token', async () => {
     const c = clock();
     const emu = await start({ now: c.now });
-    const declined = await form(emu, 'common', 'devicecode', { client_id: emu.clientId, scope: FULL });
-    emu.declineDeviceCode(declined.text('user_code'));
+    const declined = await deviceCode(emu);
+    emu.declineDeviceCode(declined.userCode);
     c.advance(5000);
-    expectAadError(await form(emu, 'common', 'token', { grant_type: DEVICE_CODE_GRANT, client_id: emu.clientId, device_code: declined.text('device_code') }), 400, 'authorization_declined', 65004);
-    const late = await form(emu, 'common', 'devicecode', { client_id: emu.clientId, scope: FULL });
+    expectAadError(await declined.poll(), 400, 'authorization_declined', 65004);
+    const late = await deviceCode(emu);
     c.advance(900_000);
-    expectAadError(await form(emu, 'common', 'token', { grant_type: DEVICE_CODE_GRANT, client_id: emu.clientId, device_code: late.text('device_code') }), 400, 'expired_token', 70019);
-    expect(() => emu.approveDeviceCode(late.text('user_code'))).toThrow(/no pending sign-in/);
+    expectAadError(await late.poll(), 400, 'expired_token', 70019);
+    expect(() => emu.approveDeviceCode(late.userCode)).toThrow(/no pending sign-in/);
   });
 
   it('refuses what AAD refuses: a tenant that does not serve the account, the app audience, a secret, a registration without public client flows, an unknown client or scope', async () => {
     const personal = await start();
-    const org = await form(personal, 'organizations', 'devicecode', { client_id: personal.clientId, scope: FULL });
-    expect(() => personal.approveDeviceCode(org.text('user_code'))).toThrow(/AADSTS50020/);
+    const org = await deviceCode(personal, 'organizations');
+    expect(() => personal.approveDeviceCode(org.userCode)).toThrow(/AADSTS50020/);
     expectAadError(await refresh(personal, personal.issueRefreshToken(FULL), 'organizations'), 400, 'invalid_grant', 50020);
     expect((await refresh(personal, personal.issueRefreshToken(FULL), personal.tenantId)).status).toBe(200);
     expectAadError(await form(personal, 'common', 'token', { grant_type: 'refresh_token', client_id: personal.clientId, client_secret: 'x', refresh_token: 'y' }), 401, 'invalid_client', 700025);

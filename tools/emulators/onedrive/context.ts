@@ -1,7 +1,7 @@
 // What every Graph handler shares: the drive, the identity platform, the options, the caller's grant, and the
 // record of calls that could destroy data. Access is where the emulator is strict on purpose: a token holding
 // only Files.ReadWrite.AppFolder reaches the app's folder and nothing else, as Microsoft documents it.
-import type { IncomingHttpHeaders } from 'node:http';
+import type { Call as DriveCall } from '../drive/context.js';
 import { accessDenied } from './errors.js';
 import type { FaultQueue } from './faults.js';
 import type { AccessGrant, IdentityPlatform } from './identity.js';
@@ -49,24 +49,14 @@ export interface GraphContext {
   baseUrl: () => string;
 }
 
-export interface Call {
-  method: string;
-  /** The URL path as sent (still percent-encoded). */
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  /** Undefined only for upload URLs and downloads, which need no Authorization. */
-  grant: AccessGrant | undefined;
-}
+/**
+ * A request as handlers see it, shaped as in the Drive emulator (its path still percent-encoded), with Graph's
+ * grant: undefined only for upload URLs and downloads, which need no Authorization.
+ */
+export type Call = Omit<DriveCall, 'grant'> & { grant: AccessGrant | undefined };
 
-/** A handler's answer: JSON, raw bytes, or no body. */
-export interface Reply {
-  status: number;
-  json?: unknown;
-  bytes?: Buffer;
-  headers?: Record<string, string>;
-}
+/** A handler's answer (JSON, raw bytes, or no body), as in the Drive emulator. */
+export type { Reply } from '../drive/context.js';
 
 const FULL_DRIVE_SCOPES = ['Files.Read', 'Files.ReadWrite', 'Files.Read.All', 'Files.ReadWrite.All'];
 const WRITE_SCOPES = ['Files.ReadWrite', 'Files.ReadWrite.All', 'Files.ReadWrite.AppFolder'];

@@ -9,17 +9,10 @@
 // {"error", "error_description": "AADSTSnnn: …\r\nTrace ID: …\r\nCorrelation ID: …\r\nTimestamp: …",
 //  "error_codes": [n], "timestamp", "trace_id", "correlation_id", "error_uri"}.
 import { randomUUID } from 'node:crypto';
+// Thrown by handlers, turned into the response by the server: the same plain carrier as the Drive emulator's.
+import { HttpError } from '../drive/errors.js';
 
-/** Thrown by handlers; the server turns it into the response. `body` is completed with request ids when sent. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(`HTTP ${status}`);
-  }
-}
+export { HttpError };
 
 export interface GraphErrorBody {
   error: { code: string; message: string; innerError?: Record<string, unknown> };

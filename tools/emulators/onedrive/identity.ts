@@ -224,13 +224,7 @@ export class IdentityPlatform {
     }
     const { grant } = rt;
     if (grant.state === 'consentRevoked') {
-      throw this.fail(
-        400,
-        'invalid_grant',
-        65001,
-        `The user or administrator has not consented to use the application with ID '${this.cfg.clientId}' named '${this.cfg.appName}'. Send an interactive authorization request for this user and resource.`,
-        { suberror: 'consent_required' },
-      );
+      throw this.consentRequired();
     }
     if (grant.state === 'sessionsRevoked') {
       throw this.fail(
@@ -255,13 +249,7 @@ export class IdentityPlatform {
     if (asked) {
       const missing = this.parseScopes(asked).filter((s) => !OIDC_SCOPES.has(s) && !grant.scopes.includes(s));
       if (missing.length > 0) {
-        throw this.fail(
-          400,
-          'invalid_grant',
-          65001,
-          `The user or administrator has not consented to use the application with ID '${this.cfg.clientId}' named '${this.cfg.appName}'. Send an interactive authorization request for this user and resource.`,
-          { suberror: 'consent_required' },
-        );
+        throw this.consentRequired();
       }
     }
     rt.replacedAt ??= now;
@@ -376,6 +364,17 @@ export class IdentityPlatform {
       if (!out.includes(known)) out.push(known);
     }
     return out;
+  }
+
+  /** AADSTS65001: no consent for (some of) these scopes, as after the owner removed the app. */
+  private consentRequired(): HttpError {
+    return this.fail(
+      400,
+      'invalid_grant',
+      65001,
+      `The user or administrator has not consented to use the application with ID '${this.cfg.clientId}' named '${this.cfg.appName}'. Send an interactive authorization request for this user and resource.`,
+      { suberror: 'consent_required' },
+    );
   }
 
   private fail(status: number, error: string, aadsts: number, text: string, extra: Record<string, string> = {}): HttpError {
