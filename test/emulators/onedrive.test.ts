@@ -375,6 +375,25 @@ describe('Graph: folders', () => {
   });
 });
 
+describe('Graph: what the backup must never do', () => {
+  it('DELETE and PATCH work as on Graph, and are recorded as violations', async () => {
+    const emu = await start();
+    const token = await accessToken(emu, FULL);
+    const a = emu.seed({ path: 'Invoices/a.pdf', content: 'a' });
+    const b = emu.seed({ path: 'Invoices/b.pdf', content: 'b' });
+    const moved = emu.seed({ path: 'Elsewhere' });
+    expect((await graph(emu, token, 'PATCH', `me/drive/items/${a.id}`, { json: { name: 'renamed.pdf' } })).status).toBe(200);
+    expect((await graph(emu, token, 'PATCH', `me/drive/items/${b.id}`, { json: { parentReference: { id: moved.id } } })).status).toBe(200);
+    expect((await graph(emu, token, 'DELETE', 'me/drive/root:/Invoices:')).status).toBe(204);
+    expect(emu.tree()).toEqual(['Elsewhere/', 'Elsewhere/b.pdf']);
+    expect(emu.violations.map((v) => [v.kind, v.method, v.itemPath])).toEqual([
+      ['update', 'PATCH', 'Invoices/a.pdf'],
+      ['update', 'PATCH', 'Invoices/b.pdf'],
+      ['delete', 'DELETE', 'Invoices'],
+    ]);
+  });
+});
+
 describe('Graph: simple upload', () => {
   it('makes missing folders on the way; replaces by default (a violation); honours ?conflictBehavior=fail', async () => {
     const emu = await start();

@@ -36,9 +36,12 @@ export type CreateOnlyRequest = FolderRef & { name: string; body: Body };
 export async function createOnly(ctx: UploadContext, req: CreateOnlyRequest): Promise<CreateOnlyResult> {
   const problem = nameProblem(req.name, { business: ctx.drive.business });
   if (problem) throw new Error(`the file name ${JSON.stringify(req.name)} ${problem}`);
-  const tooLong = 'parentPath' in req ? pathProblem([...req.parentPath, req.name]) : null;
-  if (tooLong) throw new Error(`the path ${[...('parentPath' in req ? req.parentPath : []), req.name].join('/')} ${tooLong}`);
   const folder: FolderRef = 'parentId' in req ? { parentId: req.parentId } : { parentPath: req.parentPath };
+  if ('parentPath' in folder) {
+    const path = [...folder.parentPath, req.name];
+    const tooLong = pathProblem(path);
+    if (tooLong) throw new Error(`the path ${path.join('/')} ${tooLong}`);
+  }
   const upload = new Upload(ctx.drive, folder, req.name, req.body);
   if (upload.size <= (ctx.simpleUploadMaxBytes ?? SIMPLE_UPLOAD_MAX_BYTES)) {
     // The app folder comes into being on its first GET (microsoft-graph-docs #4287); a PUT before that finds nothing.
