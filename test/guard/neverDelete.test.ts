@@ -1,6 +1,6 @@
 // Promise 1 in the code itself: in the program (src/; the emulators live in tools/), nothing can delete, trash, empty the trash or rewrite the
-// content of a stored file, because no such call exists. The emulators record any such call the program makes. For Dropbox: no delete, move
-// or copy route is named anywhere, and every commit is mode "add".
+// content of a stored file, because no such call exists: not on Drive, not on OneDrive (Graph), not on Dropbox (no delete,
+// move or copy route is named anywhere, and every commit is mode "add"). The emulators record any such call the program makes.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +21,11 @@ const FORBIDDEN: [string, RegExp, string][] = [
   ['Drive emptyTrash', /emptyTrash/, 'await drive.files.emptyTrash()'],
   ['Drive trash', /trashed['"]?\s*:\s*true/, 'requestBody: { trashed: true }'],
   ['Drive update (metadata or content)', /files\.update\b|method:\s*['"]PATCH['"]/, "{ method: 'PATCH', url }"],
+  // Graph: a DELETE (of an item, or of an upload URL, which cancels the session) and a PATCH are caught above.
+  ['Graph replace or rename on a name conflict', /conflictBehavior\W{0,8}(replace|rename)/i, "'@microsoft.graph.conflictBehavior': 'replace'"],
+  // Uploads are addressed by name (…:/name:/content); content PUT to an item id replaces that item's bytes.
+  ['Graph content upload addressed by item id', /[^:/]\/(content|createUploadSession)\b/, '`me/drive/items/${id}/content`'],
+  ['Graph copy or move', /\/copy\b|\/move\b/, '`me/drive/items/${id}/copy`'],
   ['Dropbox delete (delete, delete_v2, delete_batch, permanently_delete)', /files\/(delete|permanently_delete)/, "await api.rpc('files/delete_v2', { path })"],
   ['Dropbox move (move, move_v2, move_batch_v2)', /files\/move/, "api.rpc('files/move_v2', { from_path, to_path })"],
   ['Dropbox copy (onto a taken path it is refused, but nothing needs one)', /files\/copy/, "api.rpc('files/copy_v2', arg)"],
