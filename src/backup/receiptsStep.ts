@@ -31,7 +31,7 @@ export async function backupReceipts(c: StepContext, from: number, orderCurrenci
       extension: 'pdf',
       contentType: 'application/pdf',
     };
-    const options = { language: c.config.documents.language, timeZone: c.config.timeZone };
+    const options = { language: c.config.documents.language, timeZone: c.config.timeZone, sellerNip: c.config.nip ?? undefined };
     return {
       doc,
       produce: async () => c.renderer.renderReceipt(await completeReceipt(c, entry, orderCurrencies), options),

@@ -17,7 +17,9 @@ export interface Config {
   backfillFrom: string | null;
   orders: { lookbackDays: number; windowDays: number; csvDelimiter: string };
   documents: { language: 'pl' | 'en'; recheckDays: number };
-  invoices: { pdf: 'render' | 'baselinker' };
+  /** The account's own NIP (digits only), or null. */
+  nip: string | null;
+  invoices: { pdf: 'render' | 'baselinker'; external: boolean; exemptionBasis: string | null };
   schedule: { time: string; timeZone: string };
   log: { level: string };
   healthcheck: { url: string | null };

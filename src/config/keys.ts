@@ -97,6 +97,21 @@ const backfillFrom: Parse = (raw) => {
   return value;
 };
 
+const yesNo: Parse = (raw) => {
+  if (raw === true || raw === 'true' || raw === '1') return true;
+  if (raw === false || raw === 'false' || raw === '0') return false;
+  throw new Error('must be true or false');
+};
+
+/** A Polish NIP: ten digits (spaces, dashes and a "PL" prefix allowed) whose check digit holds. */
+const nip: Parse = (raw) => {
+  const digits = (text(raw) as string).replace(/^PL/i, '').replace(/[\s-]/g, '');
+  const weights = [6, 5, 7, 2, 3, 4, 5, 6, 7];
+  const valid = /^\d{10}$/.test(digits) && weights.reduce((sum, w, i) => sum + w * Number(digits[i]), 0) % 11 === Number(digits[9]);
+  if (!valid) throw new Error('must be a NIP: ten digits with a valid check digit, e.g. "676-246-12-34"');
+  return digits;
+};
+
 const destination: Parse = (raw) => {
   const value = text(raw) as string;
   if (value === 'gdrive') return { type: 'gdrive' };
@@ -121,7 +136,10 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'orders.csvDelimiter', env: 'BACKUP_ORDERS_CSV_DELIMITER', default: ';', parse: oneOf(';', ',', '\t'), doc: 'Delimiter of the orders CSV: ";" for Excel in Polish and most European locales.' },
   { path: 'documents.recheckDays', env: 'BACKUP_DOCUMENTS_RECHECK_DAYS', default: 62, parse: integer(0, 3650), doc: 'Invoices and receipts issued this many days back are read again each night, so an edited one is stored as a new version.' },
   { path: 'documents.language', env: 'BACKUP_DOCUMENTS_LANGUAGE', default: 'pl', parse: oneOf('pl', 'en'), doc: 'Labels on rendered invoices and receipts.' },
-  { path: 'invoices.pdf', env: 'BACKUP_INVOICES_PDF', default: 'render', parse: oneOf('render', 'baselinker'), doc: '"render": our own PDF; "baselinker": BaseLinker\'s official PDF (one extra request per invoice), rendered if that fails.' },
+  { path: 'nip', env: 'BACKUP_NIP', default: null, parse: nip, doc: "The account's own NIP, printed as the seller's on invoices and receipts we render when BaseLinker's seller text has none." },
+  { path: 'invoices.pdf', env: 'BACKUP_INVOICES_PDF', default: 'baselinker', parse: oneOf('baselinker', 'render'), doc: '"baselinker": BaseLinker\'s official PDF, as the buyer received it with its KSeF number and QR code (one request per invoice); ours is rendered only when BaseLinker sends no PDF. "render": always our own rendering.' },
+  { path: 'invoices.external', env: 'BACKUP_INVOICES_EXTERNAL', default: false, parse: yesNo, doc: 'Also store invoices whose file an external accounting system made (one more list request per 100 invoices, one file request each), named by their external number.' },
+  { path: 'invoices.exemptionBasis', env: 'BACKUP_INVOICES_EXEMPTION_BASIS', default: null, parse: text, doc: 'The legal basis of VAT exemption printed on rendered invoices with "zw" lines when their additional info cites none, e.g. "art. 43 ust. 1 pkt 37 ustawy o VAT".' },
   { path: 'schedule.time', env: 'BACKUP_SCHEDULE_TIME', default: '02:00', parse: clockTime, doc: 'When `backup schedule` runs each night.' },
   { path: 'schedule.timeZone', env: 'BACKUP_SCHEDULE_TIMEZONE', default: null, parse: timeZone, doc: 'Time zone of schedule.time (default: timeZone).' },
   { path: 'gdrive.parentFolderId', env: 'GDRIVE_PARENT_FOLDER_ID', default: null, parse: text, doc: 'Drive folder (or shared drive) id to create the top folder in; default: My Drive.' },

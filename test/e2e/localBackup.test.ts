@@ -42,6 +42,8 @@ afterEach(async () => {
 });
 
 const backup = (...args: string[]) => runCli(['run', ...args], env);
+/** Our own rendering of invoices, for the tests that read their text (BaseLinker's official PDF is the default). */
+const backupRendering = (...args: string[]) => runCli(['run', ...args], { ...env, BACKUP_INVOICES_PDF: 'render' });
 const files = () => listFiles(backupDir);
 const ordersCsvs = () => files().filter((f) => f.includes('/Orders/'));
 
@@ -85,7 +87,7 @@ describe('backup run, end to end on a local folder', () => {
   });
 
   it('renders readable PDFs: number, buyer with diacritics, totals', async () => {
-    expect((await backup('--date', AS_OF, '--only', 'invoices,receipts')).code).toBe(0);
+    expect((await backupRendering('--date', AS_OF, '--only', 'invoices,receipts')).code).toBe(0);
     for (const invoice of emulator.shop.invoices.filter((i) => landmarks.invoices.thisMonth.includes(i.number))) {
       const text = squash(pdfText(path.join(backupDir, MONTH, 'Invoices', `${invoice.number.replaceAll('/', '_')}.pdf`)));
       expect(text).toContain(invoice.number);
@@ -107,12 +109,12 @@ describe('backup run, end to end on a local folder', () => {
   });
 
   it('a second run stores only a new orders CSV, and an edited invoice as a new version beside the original', async () => {
-    expect((await backup('--date', AS_OF)).code).toBe(0);
+    expect((await backupRendering('--date', AS_OF)).code).toBe(0);
     const first = new Map(files().map((f) => [f, fs.readFileSync(path.join(backupDir, f))]));
     const requestsBefore = emulator.requests.length;
 
     await new Promise((r) => setTimeout(r, 1100)); // the CSV's name has the time to the second
-    expect((await backup('--date', AS_OF)).code).toBe(0);
+    expect((await backupRendering('--date', AS_OF)).code).toBe(0);
     const added = files().filter((f) => !first.has(f));
     expect(added).toHaveLength(1);
     expect(added[0]).toMatch(/\/Orders\/orders_.*\.csv$/);
@@ -122,7 +124,7 @@ describe('backup run, end to end on a local folder', () => {
 
     const edited = emulator.shop.invoices.find((i) => i.number === 'FV/12/11/2026')!;
     edited.invoice_fullname = 'Zofia Żółkiewska-Źdźbło';
-    expect((await backup('--date', AS_OF, '--only', 'invoices')).code).toBe(0);
+    expect((await backupRendering('--date', AS_OF, '--only', 'invoices')).code).toBe(0);
     expect(files().filter((f) => f.includes('FV_12_11_2026'))).toEqual([`${MONTH}/Invoices/FV_12_11_2026 (v2).pdf`, `${MONTH}/Invoices/FV_12_11_2026.pdf`]);
     expect(fs.readFileSync(path.join(backupDir, MONTH, 'Invoices/FV_12_11_2026.pdf')).equals(first.get(`${MONTH}/Invoices/FV_12_11_2026.pdf`)!)).toBe(true);
     expect(squash(pdfText(path.join(backupDir, MONTH, 'Invoices/FV_12_11_2026 (v2).pdf')))).toContain('Zofia Żółkiewska-Źdźbło');
@@ -151,7 +153,7 @@ describe('backup run, end to end on a local folder', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${MONTH}/Invoices/FV_1_11_2026.pdf`);
     expect(result.stdout).toMatch(/dry run: \d+ files would be stored/);
-    // Unpaced in this test; the estimate counts the list requests plus none per document (receipts' orders are known).
+    // Unpaced in this test; the estimate counts the list requests plus one per official invoice PDF.
     expect(result.stdout).toMatch(/the real run needs about \d+ BaseLinker requests/);
     const planned = result.stdout.split('\n').filter((l) => l.startsWith('local:') && l.includes('  BaseLinker Backup/'));
     expect(planned).toHaveLength(landmarks.invoices.thisMonth.length + landmarks.receipts.thisMonth.length + 1);

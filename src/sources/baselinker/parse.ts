@@ -1,4 +1,4 @@
-import type { Address, Buyer, Invoice, InvoiceItem, Order, OrderProduct, Receipt, ReceiptItem } from '../../domain/documents.js';
+import type { Address, Buyer, GovernmentData, Invoice, InvoiceItem, Order, OrderProduct, Receipt, ReceiptItem } from '../../domain/documents.js';
 import { flag, id, list, num, record, text, type Wire } from './loose.js';
 
 export function parseOrder(raw: unknown): Order {
@@ -117,6 +117,8 @@ export function parseInvoice(raw: unknown): Invoice {
       exchangeRate > 0
         ? { currency: text(i.exchange_currency), rate: exchangeRate, date: text(i.exchange_date), info: text(i.exchange_info) }
         : null,
+    externalNumber: text(i.external_invoice_number).trim(),
+    government: parseGovernment(i, what),
     items: list(i.items, what('items')).map((item, n) => parseInvoiceItem(item, `${what('item')} ${n + 1}`)),
   };
 }
@@ -126,8 +128,17 @@ function parseInvoiceItem(raw: unknown, what: string): InvoiceItem {
   return {
     ...readLine(p, what),
     priceNet: num(p.price_netto, `${what} price_netto`),
+    // Not among the documented item fields; read in case an account's records carry one.
+    unit: text(p.unit).trim(),
     isShipment: flag(p.is_shipment),
   };
+}
+
+/** gov_id, gov_date and gov_status come only with get_government_data; absent, there is nothing to say. */
+function parseGovernment(i: Wire, what: (field: string) => string): GovernmentData | null {
+  if (!('gov_id' in i) && !('gov_status' in i) && !('gov_date' in i)) return null;
+  const date = num(i.gov_date, what('gov_date'));
+  return { id: text(i.gov_id).trim(), date: date > 0 ? date : null, status: num(i.gov_status, what('gov_status')) };
 }
 
 /** The list entry of a receipt: everything but currency and total, which getReceipts does not send. */
