@@ -122,6 +122,7 @@ export interface Receipt {
 }
 
 export interface OrderProduct {
+  orderProductId: string;
   name: string;
   sku: string;
   ean: string;
@@ -133,6 +134,13 @@ export interface OrderProduct {
   taxRate: TaxRate;
   quantity: number;
   weight: number;
+  /** Where the product came from: "db" (BaseLinker's inventory), "shop", "warehouse", with its id. */
+  storage: string;
+  storageId: string;
+  warehouseId: string;
+  location: string;
+  auctionId: string;
+  bundleId: string;
 }
 
 export interface Address {
@@ -175,6 +183,11 @@ export interface Order {
   wantInvoice: boolean;
   userComments: string;
   adminComments: string;
+  extraField1: string;
+  extraField2: string;
+  orderPage: string;
+  pickState: number;
+  packState: number;
   products: OrderProduct[];
 }
 

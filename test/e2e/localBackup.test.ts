@@ -45,11 +45,18 @@ const backup = (...args: string[]) => runCli(['run', ...args], env);
 /** Our own rendering of invoices, for the tests that read their text (BaseLinker's official PDF is the default). */
 const backupRendering = (...args: string[]) => runCli(['run', ...args], { ...env, BACKUP_INVOICES_PDF: 'render' });
 const files = () => listFiles(backupDir);
-const ordersCsvs = () => files().filter((f) => f.includes('/Orders/'));
+const ordersCsvs = () => files().filter((f) => f.includes('/Orders/orders_'));
+const itemsCsvs = () => files().filter((f) => f.includes('/Orders/order-items_'));
+
+function csvRows(relative: string): Record<string, string>[] {
+  return parse(fs.readFileSync(path.join(backupDir, relative)), { bom: true, delimiter: ';', columns: true }) as Record<string, string>[];
+}
+
+/** Identifiers are written as ="…" so that a spreadsheet keeps them as text. */
+const unwrap = (cell: string) => /^="(.*)"$/.exec(cell)?.[1] ?? cell;
 
 function csvOrderIds(relative: string): number[] {
-  const rows = parse(fs.readFileSync(path.join(backupDir, relative)), { bom: true, delimiter: ';', columns: true }) as Record<string, string>[];
-  return rows.map((r) => Number(r.order_id));
+  return csvRows(relative).map((r) => Number(unwrap(r.order_id!)));
 }
 
 describe('backup run, end to end on a local folder', () => {
@@ -65,7 +72,9 @@ describe('backup run, end to end on a local folder', () => {
     const [csv, ...rest] = ordersCsvs();
     expect(rest).toEqual([]);
     expect(csv).toMatch(/^BaseLinker Backup\/2026\/11\/Orders\/orders_\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}\.csv$/);
-    expect(files()).toEqual([...expected, csv].sort());
+    // Its lines beside it, under the same moment.
+    expect(itemsCsvs()).toEqual([csv!.replace('/orders_', '/order-items_')]);
+    expect(files()).toEqual([...expected, csv, ...itemsCsvs()].sort());
     // Before the first-run cutoff (the 1st of the month) and the external accounting system's invoice: not copied.
     for (const n of [...landmarks.invoices.previousMonth, landmarks.invoices.external, ...landmarks.receipts.previousMonth]) {
       expect(files().join('\n')).not.toContain(n.replaceAll('/', '_'));
@@ -81,6 +90,10 @@ describe('backup run, end to end on a local folder', () => {
     for (const id of landmarks.sameSecondRun.orderIds) expect(ids).toContain(id);
     expect(ids).not.toContain(landmarks.beyondHorizon);
     for (const id of landmarks.unconfirmed) expect(ids).not.toContain(id);
+    // Every line of those orders in the order-items CSV, in order.
+    const lines = csvRows(itemsCsvs()[0]!).map((r) => [Number(unwrap(r.order_id!)), unwrap(r.sku!)]);
+    const expectedLines = ids.flatMap((id) => emulator.shop.orders.find((o) => o.order_id === id)!.products.map((p) => [id, p.sku]));
+    expect(lines).toEqual(expectedLines);
     // The crowded second really did fall on a page boundary: some getOrders call started inside it.
     const pages = emulator.requests.filter((r) => r.method === 'getOrders');
     expect(pages.some((r) => (r.parameters as { date_confirmed_from?: number }).date_confirmed_from === landmarks.sameSecondRun.dateConfirmed)).toBe(true);
@@ -108,7 +121,7 @@ describe('backup run, end to end on a local folder', () => {
     }
   });
 
-  it('a second run stores only a new orders CSV, and an edited invoice as a new version beside the original', async () => {
+  it('a second run stores only a new orders CSV and its lines, and an edited invoice as a new version beside the original', async () => {
     expect((await backupRendering('--date', AS_OF)).code).toBe(0);
     const first = new Map(files().map((f) => [f, fs.readFileSync(path.join(backupDir, f))]));
     const requestsBefore = emulator.requests.length;
@@ -116,11 +129,12 @@ describe('backup run, end to end on a local folder', () => {
     await new Promise((r) => setTimeout(r, 1100)); // the CSV's name has the time to the second
     expect((await backupRendering('--date', AS_OF)).code).toBe(0);
     const added = files().filter((f) => !first.has(f));
-    expect(added).toHaveLength(1);
-    expect(added[0]).toMatch(/\/Orders\/orders_.*\.csv$/);
-    // Nothing before it was touched, and it cost only the list requests.
+    expect(added).toHaveLength(2);
+    expect(added[0]).toMatch(/\/Orders\/order-items_.*\.csv$/);
+    expect(added[1]).toMatch(/\/Orders\/orders_.*\.csv$/);
+    // Nothing before it was touched, and it cost only the list requests: invoices first, as the orders CSV shows them.
     for (const [f, bytes] of first) expect(fs.readFileSync(path.join(backupDir, f)).equals(bytes)).toBe(true);
-    expect(emulator.requests.slice(requestsBefore).map((r) => r.method).filter((m) => m !== 'getOrders')).toEqual(['getOrderStatusList', 'getInvoices', 'getReceipts']);
+    expect(emulator.requests.slice(requestsBefore).map((r) => r.method).filter((m) => m !== 'getOrders')).toEqual(['getInvoices', 'getOrderStatusList', 'getReceipts']);
 
     const edited = emulator.shop.invoices.find((i) => i.number === 'FV/12/11/2026')!;
     edited.invoice_fullname = 'Zofia Żółkiewska-Źdźbło';
@@ -146,6 +160,7 @@ describe('backup run, end to end on a local folder', () => {
     expect(invoices.length).toBeGreaterThan(0);
     expect(invoices.length).toBeLessThan(landmarks.invoices.thisMonth.length);
     expect(files().filter((f) => !f.includes('/Orders/'))).toEqual([...invoices, ...receipts].sort());
+    expect(itemsCsvs()).toHaveLength(1);
   });
 
   it('a dry run lists what it would store and writes nothing', async () => {
@@ -156,7 +171,8 @@ describe('backup run, end to end on a local folder', () => {
     // Unpaced in this test; the estimate counts the list requests plus one per official invoice PDF.
     expect(result.stdout).toMatch(/the real run needs about \d+ BaseLinker requests/);
     const planned = result.stdout.split('\n').filter((l) => l.startsWith('local:') && l.includes('  BaseLinker Backup/'));
-    expect(planned).toHaveLength(landmarks.invoices.thisMonth.length + landmarks.receipts.thisMonth.length + 1);
+    // Each invoice and receipt, the orders CSV and its order-items CSV.
+    expect(planned).toHaveLength(landmarks.invoices.thisMonth.length + landmarks.receipts.thisMonth.length + 2);
     expect(result.stdout).toContain(`local:${backupDir}: ${planned.length} files`);
     // Not a terminal: no progress bars, only log lines.
     expect(result.stderr).not.toContain('\r');
@@ -171,6 +187,6 @@ describe('backup run, end to end on a local folder', () => {
     const parsed = JSON.parse(status.stdout) as { cutoff: string; runs: { outcome: string; stored: Record<string, number> }[]; destinations: { id: string }[] };
     expect(parsed.cutoff).toBe('2026-11-01T00:00:00+01:00');
     expect(parsed.destinations).toEqual([expect.objectContaining({ id: `local:${backupDir}` })]);
-    expect(parsed.runs[0]).toMatchObject({ outcome: 'ok', stored: { orders: 1, invoices: landmarks.invoices.thisMonth.length, receipts: landmarks.receipts.thisMonth.length } });
+    expect(parsed.runs[0]).toMatchObject({ outcome: 'ok', stored: { orders: 2, invoices: landmarks.invoices.thisMonth.length, receipts: landmarks.receipts.thisMonth.length } });
   });
 });

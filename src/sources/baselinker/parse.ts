@@ -40,6 +40,11 @@ export function parseOrder(raw: unknown): Order {
     wantInvoice: flag(o.want_invoice),
     userComments: text(o.user_comments),
     adminComments: text(o.admin_comments),
+    extraField1: text(o.extra_field_1),
+    extraField2: text(o.extra_field_2),
+    orderPage: text(o.order_page),
+    pickState: num(o.pick_state, what('pick_state')),
+    packState: num(o.pack_state, what('pack_state')),
     products: list(o.products, what('products')).map((p, i) => parseOrderProduct(p, `${what('product')} ${i + 1}`)),
   };
 }
@@ -60,10 +65,17 @@ function parseOrderProduct(raw: unknown, what: string): OrderProduct {
   const p = record(raw, what);
   return {
     ...readLine(p, what),
+    orderProductId: text(p.order_product_id),
     productId: text(p.product_id),
     variantId: text(p.variant_id),
     attributes: text(p.attributes),
     weight: num(p.weight, `${what} weight`),
+    storage: text(p.storage),
+    storageId: text(p.storage_id),
+    warehouseId: text(p.warehouse_id),
+    location: text(p.location),
+    auctionId: text(p.auction_id),
+    bundleId: text(p.bundle_id),
   };
 }
 
