@@ -8,16 +8,14 @@ import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashRecord } from '../../src/backup/store.js';
-import { demoLandmarks, demoShop, type DemoLandmarks } from '../../tools/emulators/baselinker/demoShop.js';
+import type { DemoLandmarks } from '../../tools/emulators/baselinker/demoShop.js';
 import { callMethod } from '../../tools/emulators/baselinker/methods.js';
-import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../tools/emulators/baselinker/server.js';
+import type { BaseLinkerEmulator } from '../../tools/emulators/baselinker/server.js';
 import type { ShopInvoice } from '../../tools/emulators/baselinker/shop.js';
 import { runCli } from '../helpers/cli.js';
+import { AS_OF, startDemoBackup } from '../helpers/demoBackup.js';
 import { listFiles } from '../helpers/files.js';
-import { tempDir } from '../helpers/tempDir.js';
 
-const AS_OF = '2026-11-20';
-const TIME_ZONE = 'Europe/Warsaw';
 const TOKEN = 'e2e-token-k5ef-numbers';
 const INVOICES = 'BaseLinker Backup/2026/11/Invoices';
 
@@ -28,18 +26,7 @@ let backupDir: string;
 let env: Record<string, string>;
 
 beforeEach(async () => {
-  emulator = await startBaseLinkerEmulator({ token: TOKEN, shop: demoShop({ asOf: AS_OF, timeZone: TIME_ZONE }) });
-  landmarks = demoLandmarks({ asOf: AS_OF, timeZone: TIME_ZONE });
-  root = tempDir('blb-ksef-');
-  backupDir = path.join(root, 'backup');
-  env = {
-    BASELINKER_TOKEN: TOKEN,
-    BASELINKER_API_URL: emulator.url,
-    BASELINKER_REQUESTS_PER_MINUTE: '0',
-    BACKUP_DATA_DIR: path.join(root, 'data'),
-    BACKUP_DESTINATION: `local:${backupDir}`,
-    BACKUP_TIMEZONE: TIME_ZONE,
-  };
+  ({ emulator, landmarks, root, backupDir, env } = await startDemoBackup(TOKEN, 'blb-ksef-'));
 });
 
 afterEach(async () => {

@@ -5,17 +5,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoLandmarks, demoShop, type DemoLandmarks } from '../../tools/emulators/baselinker/demoShop.js';
+import type { DemoLandmarks } from '../../tools/emulators/baselinker/demoShop.js';
 import { callMethod } from '../../tools/emulators/baselinker/methods.js';
-import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../tools/emulators/baselinker/server.js';
+import type { BaseLinkerEmulator } from '../../tools/emulators/baselinker/server.js';
 import { renderInvoicePdf } from '../../src/render/invoicePdf.js';
 import { parseInvoice } from '../../src/sources/baselinker/parse.js';
 import { runCli } from '../helpers/cli.js';
+import { AS_OF, startDemoBackup, TIME_ZONE } from '../helpers/demoBackup.js';
 import { listFiles } from '../helpers/files.js';
-import { tempDir } from '../helpers/tempDir.js';
 
-const AS_OF = '2026-11-20';
-const TIME_ZONE = 'Europe/Warsaw';
 const TOKEN = 'e2e-token-0ff1c1a1pdf';
 const MONTH = 'BaseLinker Backup/2026/11';
 
@@ -25,18 +23,7 @@ let backupDir: string;
 let env: Record<string, string>;
 
 beforeEach(async () => {
-  emulator = await startBaseLinkerEmulator({ token: TOKEN, shop: demoShop({ asOf: AS_OF, timeZone: TIME_ZONE }) });
-  landmarks = demoLandmarks({ asOf: AS_OF, timeZone: TIME_ZONE });
-  const root = tempDir('blb-official-');
-  backupDir = path.join(root, 'backup');
-  env = {
-    BASELINKER_TOKEN: TOKEN,
-    BASELINKER_API_URL: emulator.url,
-    BASELINKER_REQUESTS_PER_MINUTE: '0',
-    BACKUP_DATA_DIR: path.join(root, 'data'),
-    BACKUP_DESTINATION: `local:${backupDir}`,
-    BACKUP_TIMEZONE: TIME_ZONE,
-  };
+  ({ emulator, landmarks, backupDir, env } = await startDemoBackup(TOKEN, 'blb-official-'));
 });
 
 afterEach(async () => {

@@ -96,24 +96,26 @@ function sum(rows: readonly Row[]) {
   return rows.reduce((t, r) => ({ net: t.net + r.net, vat: t.vat + r.vat, gross: t.gross + r.gross }), { net: 0, vat: 0, gross: 0 });
 }
 
+/** The printed summary is the statutory one, and its gross total the document's. */
+function checkSummary(pdf: Uint8Array, doc: { number: string; items: readonly Line[]; totalGross: number }) {
+  const printed = printedSummary(pdf);
+  const expected = statutory(doc.items);
+  expect(printed.rows, doc.number).toEqual(expected);
+  expect(printed.total, doc.number).toEqual(sum(expected));
+  expect(printed.total.gross, doc.number).toBe(cents(doc.totalGross));
+  return { printed, expected };
+}
+
 async function checkInvoice(invoice: Invoice): Promise<void> {
-  const printed = printedSummary(await renderInvoicePdf(invoice, options));
-  const expected = statutory(invoice.items);
-  expect(printed.rows, invoice.number).toEqual(expected);
-  expect(printed.total, invoice.number).toEqual(sum(expected));
-  // The grand totals are the record's: gross to the grosz, the record's unrounded net within half a grosz per taxed rate.
-  expect(printed.total.gross, invoice.number).toBe(cents(invoice.totalGross));
+  const { printed, expected } = checkSummary(await renderInvoicePdf(invoice, options), invoice);
+  // The grand totals are the record's: gross to the grosz (above), the unrounded net within half a grosz per taxed rate.
   const taxedRates = expected.filter((r) => r.vat !== 0 || /^[1-9]/.test(r.rate)).length;
   expect(Math.abs(printed.total.net - invoice.totalNet * 100), invoice.number).toBeLessThanOrEqual(0.5 * Math.max(1, taxedRates) + 1e-6);
   expect(printed.due, invoice.number).toBe(cents(invoice.totalGross));
 }
 
 async function checkReceipt(r: Receipt): Promise<void> {
-  const printed = printedSummary(await renderReceiptPdf(r, options));
-  const expected = statutory(r.items);
-  expect(printed.rows, r.number).toEqual(expected);
-  expect(printed.total, r.number).toEqual(sum(expected));
-  expect(printed.total.gross, r.number).toBe(cents(r.totalGross));
+  checkSummary(await renderReceiptPdf(r, options), r);
 }
 
 describe.skipIf(skipImageTests)('VAT arithmetic of every rendered document, to the grosz', () => {
