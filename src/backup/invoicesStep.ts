@@ -75,7 +75,8 @@ function recordInvoice(c: StepContext, invoice: Invoice, external: boolean): voi
   c.ledger.recordInvoice({
     invoice_id: String(invoice.id),
     order_id: invoice.orderId,
-    number: invoice.number,
+    // An external invoice is known by its external system's number, as it is stored.
+    number: external ? invoice.externalNumber || invoice.number : invoice.number,
     type: invoice.type,
     external,
     issued_at: invoice.issuedAt,

@@ -277,16 +277,18 @@ export class Ledger {
   }
 
   invoiceFacts(invoiceId: string): InvoiceFacts | null {
-    const row = this.db.prepare('SELECT * FROM invoices WHERE invoice_id = ?').get(invoiceId) as (Omit<InvoiceFacts, 'external'> & { external: number }) | undefined;
-    return row ? { ...row, external: row.external === 1 } : null;
+    return factsOf(this.db.prepare('SELECT * FROM invoices WHERE invoice_id = ?').get(invoiceId));
   }
+
+  /** Prepared once: the orders CSV asks this for every order it writes. */
+  private invoiceOfOrderQuery: Database.Statement | null = null;
 
   /** An order's invoice: its latest normal one, else its latest correction; null when none was read. */
   invoiceOfOrder(orderId: number): InvoiceFacts | null {
-    const row = this.db
-      .prepare("SELECT invoice_id FROM invoices WHERE order_id = ? ORDER BY type = 'normal' DESC, CAST(invoice_id AS INTEGER) DESC LIMIT 1")
-      .get(orderId) as { invoice_id: string } | undefined;
-    return row ? this.invoiceFacts(row.invoice_id) : null;
+    this.invoiceOfOrderQuery ??= this.db.prepare(
+      "SELECT * FROM invoices WHERE order_id = ? ORDER BY type = 'normal' DESC, CAST(invoice_id AS INTEGER) DESC LIMIT 1",
+    );
+    return factsOf(this.invoiceOfOrderQuery.get(orderId));
   }
 
   /** KSeF state of the stored invoices issued from `since`; "missing" counts those issued before `settledBefore`. */
@@ -313,6 +315,11 @@ export class Ledger {
   destinationRows(): { id: string; added_at: number; revoked_at: number | null }[] {
     return this.db.prepare('SELECT * FROM destinations ORDER BY added_at').all() as { id: string; added_at: number; revoked_at: number | null }[];
   }
+}
+
+function factsOf(row: unknown): InvoiceFacts | null {
+  const r = row as (Omit<InvoiceFacts, 'external'> & { external: number }) | undefined;
+  return r ? { ...r, external: r.external === 1 } : null;
 }
 
 function migrate(db: Database.Database, now: number): void {
