@@ -12,6 +12,7 @@ import { deliverEach, type Delivery } from './deliver.js';
 import { folderFor } from './naming.js';
 import type { StepContext } from './run.js';
 import { hashRecord, needsStoring, type DocumentVersion } from './store.js';
+import { warnOnce, type WarnOnce } from './warnOnce.js';
 
 /**
  * Every invoice from `from` to the end of the as-of date, each version once: BaseLinker's own PDF (the official
@@ -21,7 +22,7 @@ import { hashRecord, needsStoring, type DocumentVersion } from './store.js';
  */
 export async function backupInvoices(c: StepContext, from: number): Promise<void> {
   let [read, seen] = [0, 0];
-  const warnOnce = onceEach(c);
+  const warn = warnOnce(c.logger);
   c.progress.start('invoices', from, c.asOf.end);
   const scan: AsyncIterable<ScannedInvoice> = c.config.invoices.external ? scanInvoicesWithExternal(c.api, from) : ownOnly(scanInvoices(c.api, from));
 
@@ -42,7 +43,7 @@ export async function backupInvoices(c: StepContext, from: number): Promise<void
       const official = c.config.invoices.pdf === 'baselinker';
       yield {
         doc: invoiceDocument(c, invoice, { hash: hashRecord(version), number: invoice.number, extension: 'pdf' }),
-        produce: () => (official ? officialPdf(c, invoice, warnOnce) : renderOurs(c, invoice, warnOnce)),
+        produce: () => (official ? officialPdf(c, invoice, warn) : renderOurs(c, invoice, warn)),
         sourceRequests: official ? 1 : 0,
       };
     }
@@ -103,35 +104,23 @@ async function externalDelivery(c: StepContext, invoice: Invoice, hash: string):
   return { doc, produce: async () => file.bytes, sourceRequests: 0 };
 }
 
-type WarnOnce = (key: string, message: string) => void;
-
-/** Warnings that would repeat for every invoice of a backfill are logged once a run. */
-function onceEach(c: StepContext): WarnOnce {
-  const said = new Set<string>();
-  return (key, message) => {
-    if (said.has(key)) return;
-    said.add(key);
-    c.logger.warn(message);
-  };
-}
-
 /** BaseLinker's own PDF, checked by its bytes; ours when what BaseLinker sends is not a whole PDF. */
-async function officialPdf(c: StepContext, invoice: Invoice, warnOnce: WarnOnce): Promise<Uint8Array> {
+async function officialPdf(c: StepContext, invoice: Invoice, warn: WarnOnce): Promise<Uint8Array> {
   const file = await fetchInvoiceFile(c.api, invoice.id, { external: false });
   if (file.kind === 'pdf') return file.bytes;
   c.logger.warn(`BaseLinker's PDF of invoice ${invoice.number} is not a PDF; rendering our own instead`);
-  return renderOurs(c, invoice, warnOnce);
+  return renderOurs(c, invoice, warn);
 }
 
 /** Our rendering, with a warning for each thing it had to print differently from the record or leave out. */
-async function renderOurs(c: StepContext, invoice: Invoice, warnOnce: WarnOnce): Promise<Uint8Array> {
+async function renderOurs(c: StepContext, invoice: Invoice, warn: WarnOnce): Promise<Uint8Array> {
   const { disagreement } = invoiceTotals(invoice);
   if (disagreement) c.logger.warn(`invoice ${invoice.number}: ${disagreement}`);
   if (!c.config.nip && !sellerHasVatId(invoice.seller)) {
-    warnOnce('nip', `BaseLinker's seller text of invoice ${invoice.number} has no NIP: set BACKUP_NIP (config key "nip") so that rendered invoices carry it`);
+    warn('nip', `BaseLinker's seller text of invoice ${invoice.number} has no NIP: set BACKUP_NIP (config key "nip") so that rendered invoices carry it`);
   }
   if (hasExemptLines(invoice) && !exemptionBasis(invoice, c.config.invoices.exemptionBasis ?? undefined)) {
-    warnOnce(
+    warn(
       'exemption',
       `invoice ${invoice.number} has exempt ("zw") lines but names no legal basis for the exemption: add it to the invoice's additional info in BaseLinker, or set BACKUP_INVOICES_EXEMPTION_BASIS`,
     );

@@ -6,6 +6,7 @@ import { deliverEach } from './deliver.js';
 import { folderFor } from './naming.js';
 import type { StepContext } from './run.js';
 import { hashRecord } from './store.js';
+import { warnOnce } from './warnOnce.js';
 
 /**
  * Every receipt from `from` to the end of the as-of date, as PDF (BaseLinker has no receipt files). The list lacks
@@ -14,6 +15,7 @@ import { hashRecord } from './store.js';
  */
 export async function backupReceipts(c: StepContext, from: number, orderCurrencies: ReadonlyMap<number, string>): Promise<void> {
   let [read, seen] = [0, 0];
+  const warn = warnOnce(c.logger);
   c.progress.start('receipts', from, c.asOf.end);
   await deliverEach(c.delivery, scanReceipts(c.api, from, c.asOf.end), (raw) => {
     const entry = c.parseOrSkip('receipts', raw, parseReceiptEntry);
@@ -34,7 +36,11 @@ export async function backupReceipts(c: StepContext, from: number, orderCurrenci
     const options = { language: c.config.documents.language, timeZone: c.config.timeZone, sellerNip: c.config.nip ?? undefined };
     return {
       doc,
-      produce: async () => c.renderer.renderReceipt(await completeReceipt(c, entry, orderCurrencies), options),
+      produce: async () => {
+        // BaseLinker's receipt names no seller: without the configured NIP, ours names none either.
+        if (!c.config.nip) warn('nip', 'receipts are rendered without the seller\'s NIP: set BACKUP_NIP (config key "nip")');
+        return c.renderer.renderReceipt(await completeReceipt(c, entry, orderCurrencies), options);
+      },
       sourceRequests: orderCurrencies.has(entry.orderId) ? 0 : 1,
     };
   });

@@ -12,7 +12,7 @@ import { renderInvoicePdf } from '../../src/render/invoicePdf.js';
 import { parseInvoice } from '../../src/sources/baselinker/parse.js';
 import { runCli } from '../helpers/cli.js';
 import { AS_OF, startDemoBackup, TIME_ZONE } from '../helpers/demoBackup.js';
-import { listFiles } from '../helpers/files.js';
+import { listFiles, pdfText } from '../helpers/files.js';
 
 const TOKEN = 'e2e-token-0ff1c1a1pdf';
 const MONTH = 'BaseLinker Backup/2026/11';
@@ -129,6 +129,37 @@ describe('the official invoice, end to end', () => {
     expect(result.code).toBe(0);
     expect(fileRequests()).toEqual([]);
     expect(listFiles(backupDir)).toEqual(before);
+  });
+
+  it('warns once a run for what our rendering cannot know: the seller\'s NIP, the basis of an exemption', async () => {
+    // BaseLinker's seller text without a NIP (as on the real records), and an exempt line with no basis cited.
+    for (const i of emulator.shop.invoices) i.seller = i.seller.replace(/\nNIP: \d+/, '');
+    const exempt = invoiceNamed(landmarks.invoices.exempt);
+    exempt.additional_info = '';
+    const result = await runCli(['run', '--date', AS_OF, '--only', 'invoices,receipts'], { ...env, BACKUP_INVOICES_PDF: 'render' });
+    expect(result.code).toBe(0);
+    const said = warnings(result.stderr);
+    expect(said.filter((w) => w.includes('has no NIP'))).toHaveLength(1);
+    expect(said.filter((w) => w.includes('names no legal basis'))).toEqual([
+      `invoice ${exempt.number} has exempt ("zw") lines but names no legal basis for the exemption: add it to the invoice's additional info in BaseLinker, or set BACKUP_INVOICES_EXEMPTION_BASIS`,
+    ]);
+    expect(said.filter((w) => w.includes("receipts are rendered without the seller's NIP"))).toHaveLength(1);
+    expect(said.filter((w) => w.includes('the record\'s totals are printed'))).toEqual([]);
+
+    // With the settings, the documents carry both and nothing is said.
+    const fixed = await runCli(['run', '--date', AS_OF, '--only', 'invoices,receipts'], {
+      ...env,
+      BACKUP_INVOICES_PDF: 'render',
+      BACKUP_NIP: '6762461234',
+      BACKUP_INVOICES_EXEMPTION_BASIS: 'art. 43 ust. 1 pkt 37 ustawy o VAT',
+      BACKUP_DATA_DIR: `${env.BACKUP_DATA_DIR}-2`,
+      BACKUP_DESTINATION: `local:${backupDir}-2`,
+    });
+    expect(fixed.code).toBe(0);
+    expect(warnings(fixed.stderr)).toEqual([]);
+    const text = pdfText(path.join(`${backupDir}-2`, MONTH, 'Invoices', `${exempt.number.replaceAll('/', '_')}.pdf`)).replace(/\s+/g, ' ');
+    expect(text).toContain('NIP: 676-246-12-34');
+    expect(text).toContain('Podstawa zwolnienia z VAT: art. 43 ust. 1 pkt 37 ustawy o VAT');
   });
 
   it("with invoices.external also stores the external system's file, named by its number, with its bytes' extension", async () => {
