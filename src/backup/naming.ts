@@ -62,6 +62,11 @@ export function ordersFileName(downloadedAtMs: number, timeZone: string): string
   return `orders_${format(new TZDate(downloadedAtMs, timeZone), 'yyyy-MM-dd_HH-mm-ss')}.csv`;
 }
 
+/** order-items_2026-11-20_02-00-13.csv: the lines of the orders CSV of the same name's moment. */
+export function orderItemsFileName(ordersFileName: string): string {
+  return ordersFileName.replace(/^orders_/, 'order-items_');
+}
+
 export function folderKey(folder: readonly string[]): string {
   return folder.join('/');
 }

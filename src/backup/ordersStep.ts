@@ -7,14 +7,16 @@ import { parseOrder } from '../sources/baselinker/parse.js';
 import { daysBefore, ordersWindow } from './asOf.js';
 import { deliver } from './deliver.js';
 import { documentFolder } from './layout.js';
-import { ordersFileName } from './naming.js';
-import { sha256Of } from './store.js';
+import { orderItemsFileName, ordersFileName } from './naming.js';
 import type { StepContext } from './run.js';
+import { sha256Of } from './store.js';
 
 /**
- * One CSV of the orders whose status changed within the window. BaseLinker cannot filter on the status date, so
- * every confirmed order back to the lookback horizon is read and filtered here, streaming into a spool file.
- * Returns the currency of every order read, which spares a request per receipt later.
+ * One CSV of the orders whose status changed within the window, and beside it one of their lines (order-items_…),
+ * each its own document in the ledger. BaseLinker cannot filter on the status date, so every confirmed order back
+ * to the lookback horizon is read and filtered here, streaming into two spool files. An order's invoice and KSeF
+ * number come from the ledger, where the invoices step (which runs first) recorded what it read. Returns the
+ * currency of every order read, which spares a request per receipt later.
  */
 export async function backupOrders(c: StepContext): Promise<Map<number, string>> {
   const { config, asOf } = c;
@@ -23,6 +25,7 @@ export async function backupOrders(c: StepContext): Promise<Map<number, string>>
   const statusNames = await fetchStatusNames(c.api);
   const downloadedAt = c.clock.now();
   const name = ordersFileName(downloadedAt, config.timeZone);
+  const itemsName = orderItemsFileName(name);
 
   const horizon = daysBefore(asOf, config.orders.lookbackDays);
   async function* inWindow(): AsyncGenerator<Order> {
@@ -38,20 +41,29 @@ export async function backupOrders(c: StepContext): Promise<Map<number, string>>
   }
 
   await fsp.mkdir(c.spoolDir, { recursive: true, mode: 0o700 });
-  const spool = path.join(c.spoolDir, name);
+  const spool = { orders: path.join(c.spoolDir, name), items: path.join(c.spoolDir, itemsName) };
   try {
-    const { rows, size } = await writeOrdersCsv(spool, inWindow(), {
+    const written = await writeOrdersCsv(spool, inWindow(), {
       delimiter: config.orders.csvDelimiter,
       timeZone: config.timeZone,
       statusNames,
+      invoiceOf: (orderId) => {
+        const invoice = c.ledger.invoiceOfOrder(orderId);
+        return invoice && { number: invoice.number, ksefNumber: invoice.gov_id, ksefStatus: invoice.gov_status };
+      },
     });
-    const summary = `${rows} in the ${config.orders.windowDays}-day window, ${currencies.size} read`;
+    const summary = `${written.orders.rows} in the ${config.orders.windowDays}-day window (${written.items.rows} lines), ${currencies.size} read`;
     c.progress.end(summary);
     c.logger.info(`orders: ${summary}`);
-    await deliver(c.delivery, ordersDocument(c, name, await sha256Of({ path: spool, size })), async () => ({ path: spool, size }));
+    for (const [file, spooled, { size }] of [
+      [name, spool.orders, written.orders],
+      [itemsName, spool.items, written.items],
+    ] as const) {
+      await deliver(c.delivery, ordersDocument(c, file, await sha256Of({ path: spooled, size })), async () => ({ path: spooled, size }));
+    }
   } finally {
-    // The spool is our own scratch copy, not a stored document.
-    await fsp.rm(spool, { force: true });
+    // The spools are our own scratch copies, not stored documents.
+    await Promise.all([fsp.rm(spool.orders, { force: true }), fsp.rm(spool.items, { force: true })]);
   }
   return currencies;
 }

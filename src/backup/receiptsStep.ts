@@ -6,6 +6,7 @@ import { deliverEach } from './deliver.js';
 import { documentFolder } from './layout.js';
 import type { ProduceContext, StepContext } from './run.js';
 import { hashRecord, type DocumentVersion } from './store.js';
+import { warnOnce, type WarnOnce } from './warnOnce.js';
 
 /**
  * Every receipt from `from` to the end of the as-of date, as PDF (BaseLinker has no receipt files). The list lacks
@@ -14,6 +15,7 @@ import { hashRecord, type DocumentVersion } from './store.js';
  */
 export async function backupReceipts(c: StepContext, from: number, orderCurrencies: ReadonlyMap<number, string>): Promise<void> {
   let [read, seen] = [0, 0];
+  const warn = warnOnce(c.logger);
   c.progress.start('receipts', from, c.asOf.end);
   await deliverEach(c.delivery, scanReceipts(c.api, from, c.asOf.end), (raw) => {
     const entry = c.parseOrSkip('receipts', raw, parseReceiptEntry);
@@ -23,7 +25,7 @@ export async function backupReceipts(c: StepContext, from: number, orderCurrenci
     seen++;
     return {
       doc: receiptDocument(c.config, raw, entry),
-      produce: () => receiptPdf(c, entry, orderCurrencies),
+      produce: () => receiptPdf(c, entry, orderCurrencies, warn),
       sourceRequests: orderCurrencies.has(entry.orderId) ? 0 : 1,
     };
   });
@@ -46,8 +48,11 @@ export function receiptDocument(config: ProduceContext['config'], raw: Wire, ent
   };
 }
 
-export async function receiptPdf(c: ProduceContext, entry: ReceiptEntry, orderCurrencies: ReadonlyMap<number, string> = new Map()): Promise<Uint8Array> {
-  return c.renderer.renderReceipt(await completeReceipt(c, entry, orderCurrencies), { language: c.config.documents.language, timeZone: c.config.timeZone });
+export async function receiptPdf(c: ProduceContext, entry: ReceiptEntry, orderCurrencies: ReadonlyMap<number, string> = new Map(), warn: WarnOnce = warnOnce(c.logger)): Promise<Uint8Array> {
+  // BaseLinker's receipt names no seller: without the configured NIP, ours names none either.
+  if (!c.config.nip) warn('nip', 'receipts are rendered without the seller\'s NIP: set BACKUP_NIP (config key "nip")');
+  const options = { language: c.config.documents.language, timeZone: c.config.timeZone, sellerNip: c.config.nip ?? undefined };
+  return c.renderer.renderReceipt(await completeReceipt(c, entry, orderCurrencies), options);
 }
 
 async function completeReceipt(c: ProduceContext, entry: ReceiptEntry, orderCurrencies: ReadonlyMap<number, string>): Promise<Receipt> {

@@ -7,7 +7,7 @@ import type { DocumentRow } from '../ledger/ledger.js';
 import { fetchInvoice, fetchReceiptEntry } from '../sources/baselinker/lists.js';
 import { parseInvoice, parseReceiptEntry } from '../sources/baselinker/parse.js';
 import { cutoffFact } from './facts.js';
-import { invoiceDocument, invoicePdf } from './invoicesStep.js';
+import { externalFile, externalInvoiceDocument, invoiceDocument, invoicePdf } from './invoicesStep.js';
 import { receiptDocument, receiptPdf } from './receiptsStep.js';
 import type { ProduceContext } from './run.js';
 import { putReserved, type DocumentVersion, type StoreContext } from './store.js';
@@ -88,8 +88,12 @@ async function makeAgain(c: RepairContext, row: DocumentRow): Promise<{ doc: Doc
       const raw = await fetchInvoice(c.api, Number(row.source_id));
       if (!raw) return gone;
       const invoice = parseInvoice(raw);
-      const doc = invoiceDocument(c.config, raw, invoice);
-      return doc.hash === row.source_hash ? { doc: placed(doc), body: await invoicePdf(c, invoice) } : changed;
+      const own = invoiceDocument(c.config, raw, invoice);
+      if (own.hash === row.source_hash) return { doc: placed(own), body: await invoicePdf(c, invoice) };
+      const external = externalInvoiceDocument(c.config, raw, invoice);
+      if (external.hash !== row.source_hash) return changed;
+      const file = await externalFile(c, invoice);
+      return { doc: placed({ ...external, ...file.named }), body: file.bytes };
     }
     case 'receipts': {
       const raw = await fetchReceiptEntry(c.api, Number(row.source_id));

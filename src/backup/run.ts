@@ -64,8 +64,9 @@ export interface StepContext extends RunDeps {
   parseOrSkip<T>(kind: DocumentKind, raw: unknown, parse: (raw: unknown) => T): T | null;
 }
 
-// Orders first: the orders scan learns each order's currency, which receipts need.
-const ORDER_OF_STEPS: readonly DocumentKind[] = ['orders', 'invoices', 'receipts'];
+// Invoices first: they record each invoice's order and KSeF number, which the orders CSV shows. Orders before
+// receipts: the orders scan learns each order's currency, which receipts need.
+const ORDER_OF_STEPS: readonly DocumentKind[] = ['invoices', 'orders', 'receipts'];
 
 /** One backup run as of a date: read, decide against the ledger, render, store, record. */
 export async function runBackup(deps: RunDeps, request: RunRequest): Promise<RunReport> {

@@ -3,7 +3,8 @@ import { format } from 'date-fns';
 import { readCutoff } from '../backup/scope.js';
 import type { Config } from '../config/config.js';
 import { destinationId } from '../destinations/create.js';
-import { Ledger, type RunRow } from '../ledger/ledger.js';
+import { governmentStatusName } from '../domain/documents.js';
+import { Ledger, type KsefCounts, type RunRow } from '../ledger/ledger.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
 import { nextNightlyRun } from '../schedule/nightly.js';
 import { withSession } from './session.js';
@@ -23,6 +24,19 @@ interface RunSummary {
   message: string | null;
 }
 
+/** Stored invoices and their KSeF numbers, as the last scans read them from BaseLinker. */
+export interface KsefStatus {
+  /** Invoices issued from this day are counted: the first on which KSeF was mandatory for anyone. */
+  since: string;
+  invoices: number;
+  withKsefNumber: number;
+  /** Issued more than two days ago and still without a KSeF number. */
+  missing: number;
+  /** Those by BaseLinker's gov_status: "not sent", "sent", "rejected", "offline". */
+  missingByStatus: Record<string, number>;
+  missingExamples: string[];
+}
+
 export interface Status {
   account: string;
   dataDir: string;
@@ -30,8 +44,14 @@ export interface Status {
   cutoff: string | null;
   nextScheduledRun: string;
   destinations: { id: string; since: string | null; revokedAt: string | null }[];
+  ksef: KsefStatus | null;
   runs: RunSummary[];
 }
+
+/** KSeF became mandatory on 1 February 2026 for the largest sellers (1 April for the rest); no invoice before has a number. */
+const KSEF_START = { year: 2026, month: 2, day: 1 };
+/** An invoice sent in offline mode must reach KSeF by the next working day; two days leaves room for a weekend's night. */
+const KSEF_GRACE_DAYS = 2;
 
 export async function statusCommand(options: { json?: boolean; limit?: string; account?: string }): Promise<ExitCode> {
   const limit = parseLimit(options.limit);
@@ -55,16 +75,16 @@ function indent(text: string): string {
   return text.replace(/^(?=.)/gm, '  ');
 }
 
-export function readStatus(config: Config, limit: number): Status {
+export function readStatus(config: Config, limit: number, nowMs = Date.now()): Status {
   const when = (ms: number | null) => (ms === null ? null : format(new TZDate(ms, config.timeZone), "yyyy-MM-dd'T'HH:mm:ssXXX"));
   const base = {
     account: config.account.id,
     dataDir: config.dataDir,
     timeZone: config.timeZone,
-    nextScheduledRun: when(nextNightlyRun(config.schedule.time, config.schedule.timeZone, Date.now()).getTime())!,
+    nextScheduledRun: when(nextNightlyRun(config.schedule.time, config.schedule.timeZone, nowMs).getTime())!,
   };
   if (!ledgerExists(config)) {
-    return { ...base, cutoff: null, destinations: config.destinations.map((d) => ({ id: destinationId(d, config), since: null, revokedAt: null })), runs: [] };
+    return { ...base, cutoff: null, destinations: config.destinations.map((d) => ({ id: destinationId(d, config), since: null, revokedAt: null })), ksef: null, runs: [] };
   }
   const ledger = Ledger.open(config.dataDir);
   try {
@@ -73,11 +93,28 @@ export function readStatus(config: Config, limit: number): Status {
       ...base,
       cutoff: cutoff === null ? null : when(cutoff * 1000),
       destinations: ledger.destinationRows().map((d) => ({ id: d.id, since: when(d.added_at), revokedAt: when(d.revoked_at) })),
+      ksef: ksefStatus(ledger, config, nowMs),
       runs: ledger.recentRuns(limit).map((r) => summarise(r, when)),
     };
   } finally {
     ledger.close();
   }
+}
+
+function ksefStatus(ledger: Ledger, config: Config, nowMs: number): KsefStatus | null {
+  const { year, month, day } = KSEF_START;
+  const since = Math.floor(new TZDate(year, month - 1, day, 0, 0, 0, config.timeZone).getTime() / 1000);
+  const counts: KsefCounts = ledger.ksefCounts(since, Math.floor(nowMs / 1000) - KSEF_GRACE_DAYS * 86_400);
+  if (counts.invoices === 0) return null;
+  const missingByStatus = Object.fromEntries(Object.entries(counts.missingByStatus).map(([status, n]) => [governmentStatusName(Number(status)), n]));
+  return {
+    since: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+    invoices: counts.invoices,
+    withKsefNumber: counts.withKsefNumber,
+    missing: Object.values(counts.missingByStatus).reduce((a, b) => a + b, 0),
+    missingByStatus,
+    missingExamples: counts.missingExamples,
+  };
 }
 
 function summarise(r: RunRow, when: (ms: number | null) => string | null): RunSummary {
@@ -97,6 +134,17 @@ function summarise(r: RunRow, when: (ms: number | null) => string | null): RunSu
   };
 }
 
+function describeKsef(k: KsefStatus): string[] {
+  const lines = [`KSeF: ${k.withKsefNumber} of ${k.invoices} stored invoices issued since ${k.since} have a KSeF number`];
+  if (k.missing > 0) {
+    const why = Object.entries(k.missingByStatus).map(([status, n]) => `${n} ${status}`).join(', ');
+    const examples = k.missingExamples.join(', ') + (k.missing > k.missingExamples.length ? ', …' : '');
+    lines.push(`  ${k.missing} issued more than ${KSEF_GRACE_DAYS} days ago still have none (${why}): ${examples}`);
+    lines.push('  if your firm issues invoices in KSeF, check them in BaseLinker; a number that arrives later is stored as a new version');
+  }
+  return lines;
+}
+
 function formatStatus(s: Status): string {
   const lines = [
     `data dir:        ${s.dataDir}`,
@@ -105,6 +153,7 @@ function formatStatus(s: Status): string {
     'destinations:',
     ...s.destinations.map((d) => `  ${d.id}${d.since ? `  since ${d.since}` : ''}${d.revokedAt ? `  REVOKED ${d.revokedAt}` : ''}`),
   ];
+  if (s.ksef) lines.push(...describeKsef(s.ksef));
   if (s.runs.length === 0) {
     lines.push('no backup has run yet');
   } else {

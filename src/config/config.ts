@@ -22,7 +22,7 @@ export interface AccountIdentity {
 }
 
 /** Everything one account's backup needs: its own settings, and the installation's. */
-export type Config = Omit<SettingsValues, 'accounts' | 'destinations' | 'layout' | 'name' | 'nip' | 'schedule'> & {
+export type Config = Omit<SettingsValues, 'accounts' | 'destinations' | 'layout' | 'name' | 'schedule'> & {
   account: AccountIdentity;
   schedule: { time: string; timeZone: string };
   destinations: DestinationSpec[];
@@ -127,7 +127,7 @@ function finish(own: SettingsValues, values: Map<string, unknown>, account: Acco
   if (own.orders.windowDays > own.orders.lookbackDays) {
     throw new UsageError(`config key "orders.windowDays" (${own.orders.windowDays}) must not exceed "orders.lookbackDays" (${own.orders.lookbackDays})${who ? ` for ${who}` : ''}: orders whose status changed in the window are found only within the lookback`);
   }
-  const { accounts: _accounts, name: _name, nip: _nip, ...rest } = own;
+  const { accounts: _accounts, name: _name, ...rest } = own;
   const token = own.baselinker.token ?? readTokenFile(own.baselinker.tokenFile, values.has('baselinker.tokenFile') ? 'baselinker.tokenFile' : '');
   return {
     ...rest,

@@ -6,6 +6,7 @@ import { DESTINATION_SETTINGS, parseDestinationSpec } from '../destinations/regi
 import { parseLayout } from '../backup/layout.js';
 import {
   clockTime,
+  flag,
   folderName,
   httpUrl,
   integer,
@@ -33,11 +34,21 @@ const layout: Parse<string | null> = optional((raw, context) => {
   return value;
 });
 
-/** Polish NIP: ten digits, spaces and dashes allowed as people write them; a country prefix (PL) too. */
+/**
+ * The seller's VAT number: a Polish NIP (ten digits, spaces, dashes and a "PL" prefix allowed) whose check digit
+ * holds, kept as its ten digits; or another EU country's VAT number with its country prefix (an accounting office's
+ * foreign clients), kept as written without spaces.
+ */
 const nip: Parse<string | null> = optional((raw, context) => {
-  const value = text(raw, context);
-  if (!/^([A-Z]{2})?[0-9 -]{8,20}$/.test(value)) throw new Error('must be a VAT number such as 5261040828 or PL5261040828');
-  return value;
+  const value = text(raw, context).replace(/[\s-]/g, '').toUpperCase();
+  const polish = value.replace(/^PL/, '');
+  if (/^\d{10}$/.test(polish)) {
+    const weights = [6, 5, 7, 2, 3, 4, 5, 6, 7];
+    if (weights.reduce((sum, w, i) => sum + w * Number(polish[i]), 0) % 11 === Number(polish[9])) return polish;
+    throw new Error('must be a NIP with a valid check digit, e.g. "676-246-12-34"');
+  }
+  if (/^(?!PL)[A-Z]{2}[0-9A-Z]{2,13}$/.test(value)) return value;
+  throw new Error('must be a NIP (ten digits, e.g. "676-246-12-34") or an EU VAT number with its country prefix (e.g. "BE0123456789")');
 });
 
 export const SCHEMA = {
@@ -77,7 +88,7 @@ export const SCHEMA = {
   }),
   backfillFrom: setting({ env: 'BACKUP_BACKFILL_FROM', default: null as string | null, parse: backfillFrom, scope: 'account', doc: '`YYYY-MM-DD` or `all`: copy invoices and receipts issued since then, once.', shownDefault: 'none' }),
   name: setting({ env: null, default: null as string | null, parse: optional(text), scope: 'account', doc: "The company's name, for its folder (`{account}` is `<name>_<nip>`, else `<name>`, else the account's id).", shownDefault: 'none' }),
-  nip: setting({ env: 'BACKUP_NIP', default: null as string | null, parse: nip, scope: 'account', doc: "The seller's VAT number (NIP): for its folder name, and printed on rendered invoices whose record lacks it.", shownDefault: 'none' }),
+  nip: setting({ env: 'BACKUP_NIP', default: null as string | null, parse: nip, scope: 'account', doc: "The account's own VAT number (NIP): in its folder's name, and printed as the seller's on invoices and receipts we render when BaseLinker's seller text has none.", shownDefault: 'none' }),
   orders: {
     lookbackDays: setting({ env: 'BACKUP_ORDERS_LOOKBACK_DAYS', default: 90, parse: integer(30, 3650), scope: 'account', doc: 'How far back to look for orders whose status changed recently (one request per 100 orders scanned).' }),
     windowDays: setting({ env: 'BACKUP_ORDERS_WINDOW_DAYS', default: 30, parse: integer(1, 365), scope: 'account', doc: 'Orders whose status changed within this many days go into the CSV (at most `lookbackDays`).' }),
@@ -88,7 +99,15 @@ export const SCHEMA = {
     recheckDays: setting({ env: 'BACKUP_DOCUMENTS_RECHECK_DAYS', default: 62, parse: integer(0, 3650), scope: 'account', doc: 'How far back each night looks again for edited invoices and receipts.' }),
   },
   invoices: {
-    pdf: setting({ env: 'BACKUP_INVOICES_PDF', default: 'render' as 'render' | 'baselinker', parse: oneOf('render', 'baselinker'), scope: 'account', doc: '`render` our own PDF, or `baselinker` to store BaseLinker\'s official PDF (one extra request per invoice; falls back to rendering if it is not a PDF).' }),
+    pdf: setting({
+      env: 'BACKUP_INVOICES_PDF',
+      default: 'baselinker' as 'render' | 'baselinker',
+      parse: oneOf('baselinker', 'render'),
+      scope: 'account',
+      doc: "`baselinker`: BaseLinker's official PDF, as the buyer received it with its KSeF number and QR code (one request per invoice); ours is rendered only where BaseLinker sends no PDF. `render`: always our own rendering.",
+    }),
+    external: setting({ env: 'BACKUP_INVOICES_EXTERNAL', default: false, parse: flag, scope: 'account', doc: 'Also store invoices an external accounting system issued (one more list request per 100 invoices, one file request each), named by their external number.' }),
+    exemptionBasis: setting({ env: 'BACKUP_INVOICES_EXEMPTION_BASIS', default: null as string | null, parse: optional(text), scope: 'account', doc: 'The legal basis of a VAT exemption printed on rendered invoices with "zw" lines whose additional info cites none, e.g. "art. 43 ust. 1 pkt 37 ustawy o VAT".' }),
   },
   schedule: {
     time: setting({ env: 'BACKUP_SCHEDULE_TIME', default: '02:00', parse: clockTime, scope: 'install', doc: 'When `backup schedule` runs.' }),

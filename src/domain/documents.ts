@@ -27,7 +27,34 @@ export interface InvoiceItem {
   priceNet: number;
   taxRate: TaxRate;
   quantity: number;
+  /** Unit of measure as the record gives it; empty when it gives none. */
+  unit: string;
   isShipment: boolean;
+}
+
+/**
+ * What BaseLinker knows of an invoice's fate in the government e-invoicing system (in Poland KSeF), sent only
+ * when asked for with get_government_data. `id` is the KSeF number, empty until KSeF has accepted the invoice.
+ */
+export interface GovernmentData {
+  id: string;
+  /** Unix seconds, or null when none. */
+  date: number | null;
+  /** BaseLinker's gov_status: 1 sent, 2 accepted, 3 rejected, 5 offline mode; 0 when never sent. */
+  status: number;
+}
+
+const GOVERNMENT_STATUS_NAMES: ReadonlyMap<number, string> = new Map([
+  [0, 'not sent'],
+  [1, 'sent'],
+  [2, 'accepted'],
+  [3, 'rejected'],
+  [5, 'offline'],
+]);
+
+/** "accepted", "rejected", …; a status BaseLinker adds later is shown by its code. */
+export function governmentStatusName(status: number): string {
+  return GOVERNMENT_STATUS_NAMES.get(status) ?? `status ${status}`;
 }
 
 export interface ExchangeInfo {
@@ -62,6 +89,10 @@ export interface Invoice {
   issuer: string;
   correcting: { invoiceId: number; reason: string } | null;
   exchange: ExchangeInfo | null;
+  /** The number an external accounting system gave the invoice, empty when none. */
+  externalNumber: string;
+  /** Null when BaseLinker sent no government data (it was not asked, or predates KSeF). */
+  government: GovernmentData | null;
   items: InvoiceItem[];
 }
 
@@ -91,6 +122,7 @@ export interface Receipt {
 }
 
 export interface OrderProduct {
+  orderProductId: string;
   name: string;
   sku: string;
   ean: string;
@@ -102,6 +134,13 @@ export interface OrderProduct {
   taxRate: TaxRate;
   quantity: number;
   weight: number;
+  /** Where the product came from: "db" (BaseLinker's inventory), "shop", "warehouse", with its id. */
+  storage: string;
+  storageId: string;
+  warehouseId: string;
+  location: string;
+  auctionId: string;
+  bundleId: string;
 }
 
 export interface Address {
@@ -144,6 +183,11 @@ export interface Order {
   wantInvoice: boolean;
   userComments: string;
   adminComments: string;
+  extraField1: string;
+  extraField2: string;
+  orderPage: string;
+  pickState: number;
+  packState: number;
   products: OrderProduct[];
 }
 

@@ -62,6 +62,31 @@ export interface RunRow {
   stats: string | null;
 }
 
+/** What the invoices step last read of an invoice (migration 3). */
+export interface InvoiceFacts {
+  invoice_id: string;
+  order_id: number;
+  number: string;
+  type: 'normal' | 'correcting';
+  external: boolean;
+  issued_at: number;
+  /** The KSeF number, '' until KSeF accepted the invoice. */
+  gov_id: string;
+  gov_status: number;
+  gov_date: number | null;
+}
+
+/** Stored invoices by their KSeF state, for `backup status`. */
+export interface KsefCounts {
+  /** Stored invoices issued in the period looked at. */
+  invoices: number;
+  withKsefNumber: number;
+  /** Issued before the grace period ended and still without a KSeF number, by BaseLinker's gov_status. */
+  missingByStatus: Record<number, number>;
+  /** A few of those, oldest first. */
+  missingExamples: string[];
+}
+
 export class LedgerError extends BackupError {
   constructor(message: string) {
     super(message, ExitCode.unexpected);
@@ -344,9 +369,63 @@ export class Ledger {
       .run(destination, folderPath, folderId, confirmed ? 1 : 0);
   }
 
+  /** Records what a scan read of an invoice, replacing what an earlier read recorded. */
+  recordInvoice(f: InvoiceFacts, now = Date.now()): void {
+    this.db
+      .prepare(
+        `INSERT INTO invoices (invoice_id, order_id, number, type, external, issued_at, gov_id, gov_status, gov_date, read_at)
+         VALUES (@invoice_id, @order_id, @number, @type, @external, @issued_at, @gov_id, @gov_status, @gov_date, @read_at)
+         ON CONFLICT (invoice_id) DO UPDATE SET order_id = excluded.order_id, number = excluded.number, type = excluded.type,
+           external = excluded.external, issued_at = excluded.issued_at, gov_id = excluded.gov_id,
+           gov_status = excluded.gov_status, gov_date = excluded.gov_date, read_at = excluded.read_at`,
+      )
+      .run({ ...f, external: f.external ? 1 : 0, read_at: now });
+  }
+
+  invoiceFacts(invoiceId: string): InvoiceFacts | null {
+    return factsOf(this.db.prepare('SELECT * FROM invoices WHERE invoice_id = ?').get(invoiceId));
+  }
+
+  /** Prepared once: the orders CSV asks this for every order it writes. */
+  private invoiceOfOrderQuery: Database.Statement | null = null;
+
+  /** An order's invoice: its latest normal one, else its latest correction; null when none was read. */
+  invoiceOfOrder(orderId: number): InvoiceFacts | null {
+    this.invoiceOfOrderQuery ??= this.db.prepare(
+      "SELECT * FROM invoices WHERE order_id = ? ORDER BY type = 'normal' DESC, CAST(invoice_id AS INTEGER) DESC LIMIT 1",
+    );
+    return factsOf(this.invoiceOfOrderQuery.get(orderId));
+  }
+
+  /** KSeF state of the stored invoices issued from `since`; "missing" counts those issued before `settledBefore`. */
+  ksefCounts(since: number, settledBefore: number): KsefCounts {
+    const stored = `FROM invoices i WHERE i.issued_at >= @since
+      AND EXISTS (SELECT 1 FROM documents d WHERE d.kind = 'invoices' AND d.source_id = i.invoice_id AND d.status = 'stored')`;
+    const totals = this.db
+      .prepare(`SELECT COUNT(*) AS invoices, COALESCE(SUM(i.gov_id <> ''), 0) AS withNumber ${stored}`)
+      .get({ since }) as { invoices: number; withNumber: number };
+    const missing = `${stored} AND i.gov_id = '' AND i.issued_at < @settledBefore`;
+    const byStatus = this.db.prepare(`SELECT i.gov_status AS status, COUNT(*) AS n ${missing} GROUP BY i.gov_status`).all({ since, settledBefore }) as {
+      status: number;
+      n: number;
+    }[];
+    const examples = this.db.prepare(`SELECT i.number ${missing} ORDER BY i.issued_at LIMIT 5`).all({ since, settledBefore }) as { number: string }[];
+    return {
+      invoices: totals.invoices,
+      withKsefNumber: totals.withNumber,
+      missingByStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])),
+      missingExamples: examples.map((r) => r.number),
+    };
+  }
+
   destinationRows(): { id: string; added_at: number; revoked_at: number | null }[] {
     return this.db.prepare('SELECT * FROM destinations ORDER BY added_at').all() as { id: string; added_at: number; revoked_at: number | null }[];
   }
+}
+
+function factsOf(row: unknown): InvoiceFacts | null {
+  const r = row as (Omit<InvoiceFacts, 'external'> & { external: number }) | undefined;
+  return r ? { ...r, external: r.external === 1 } : null;
 }
 
 function migrate(db: Database.Database, now: number): void {

@@ -80,4 +80,22 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (destination, location)
   );
   `,
+  // What the invoices step last read of each invoice: which order it belongs to and its KSeF number and status. The
+  // orders CSV shows an order's invoice and KSeF number from here, and `backup status` counts invoices still
+  // without a KSeF number. Rewritten on every read: it holds BaseLinker's latest word, not a history.
+  `
+  CREATE TABLE invoices (
+    invoice_id TEXT PRIMARY KEY,
+    order_id INTEGER NOT NULL,
+    number TEXT NOT NULL,
+    type TEXT NOT NULL,
+    external INTEGER NOT NULL,
+    issued_at INTEGER NOT NULL,
+    gov_id TEXT NOT NULL,
+    gov_status INTEGER NOT NULL,
+    gov_date INTEGER,
+    read_at INTEGER NOT NULL
+  );
+  CREATE INDEX invoices_by_order ON invoices (order_id);
+  `,
 ];

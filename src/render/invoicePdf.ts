@@ -1,20 +1,40 @@
-// Invoice PDF (A4): what an accountant expects on a Polish VAT invoice, drawn from BaseLinker's invoice data.
+// Invoice PDF (A4): what an accountant expects on a Polish VAT invoice, drawn from BaseLinker's invoice data. The
+// backup stores BaseLinker's own PDF where it has one; this rendering is the copy for when it has none, and it
+// reproduces the official document as closely as the data allows (art. 106e and, for corrections, 106j of the VAT
+// act): amounts the statutory way (amounts.ts), the unit of measure, the seller's NIP, the KSeF number, the
+// corrected invoice's number and date, and the legal basis of an exemption.
 import type { Buyer, Invoice } from '../domain/documents.js';
-import { lineAmounts, plnRate, summaryTotal, vatSummary, type VatSummaryRow } from './amounts.js';
+import { invoiceTotals, lineAmounts, unitPrice, type PricingBasis } from './amounts.js';
 import { drawBlocks, fieldLines, gap, textLines, type BlockLine } from './blocks.js';
 import { renderDocument } from './document.js';
 import { dejaVuFonts, type FontProvider } from './fonts.js';
 import type { Flow, TextStyle } from './flow.js';
 import { formatCents, formatDay, formatMoney, formatQuantity, formatRate, type Language } from './format.js';
 import { labelsFor, type Labels } from './labels.js';
+import { exemptionBasis, hasExemptLines } from './exemptionBasis.js';
+import { drawVatSummary } from './vatSummaryTable.js';
+import { sellerBlock } from './sellerVatId.js';
 import { drawTable, type Column, type Row } from './table.js';
 import { formatTaxRate, taxRateLegend } from './taxRate.js';
+
+/** What a correcting invoice must say of the invoice it corrects (art. 106j ust. 2), as far as it is known. */
+export interface CorrectedInvoice {
+  number: string;
+  /** Unix seconds, or null when unknown. */
+  issuedAt: number | null;
+  /** '' when it has none or it is unknown. */
+  ksefNumber: string;
+}
 
 export interface InvoicePdfOptions {
   language: Language;
   timeZone: string;
-  /** Number of the invoice a correcting invoice corrects, when known. */
-  correctedNumber?: string;
+  /** The invoice a correcting invoice corrects, when known. */
+  corrected?: CorrectedInvoice;
+  /** The account's NIP, printed when BaseLinker's seller text has none. */
+  sellerNip?: string;
+  /** The basis of exemption printed for "zw" lines when the invoice's additional info cites none. */
+  exemptionBasis?: string;
 }
 
 const TABLE_SIZE = 7.5;
@@ -59,16 +79,21 @@ function drawInvoice(flow: Flow, invoice: Invoice, options: InvoicePdfOptions, l
   const bold: TextStyle = { face: flow.fonts.bold, size: BODY_SIZE };
   const muted: TextStyle = { ...body, gray: 0.35 };
   const half = (flow.width - GUTTER) / 2;
-  const toPln = plnRate(invoice);
+  const totals = invoiceTotals(invoice);
 
   // Title (with what a correction corrects) on the left, dates and payment on the right.
   const left: BlockLine[] = textLines(heading, { face: flow.fonts.bold, size: TITLE_SIZE }, half);
+  // The QR code of KSeF's official copy is computed from the structured invoice, which the API does not give.
+  if (invoice.government?.id) left.push(gap(body), ...textLines(`${labels.ksefNumber}: ${invoice.government.id}`, body, half));
   if (invoice.type === 'correcting' && invoice.correcting) {
     left.push(gap(body));
-    const corrected = options.correctedNumber?.trim()
-      ? `${labels.correctsInvoice} ${options.correctedNumber.trim()}`
+    const corrected = options.corrected;
+    const correctedText = corrected?.number.trim()
+      ? `${labels.correctsInvoice} ${corrected.number.trim()}` +
+        (corrected.issuedAt !== null ? ` ${labels.ofDate} ${formatDay(corrected.issuedAt, options.timeZone)}` : '')
       : labels.correctsInvoiceId(invoice.correcting.invoiceId);
-    left.push(...textLines(corrected, bold, half));
+    left.push(...textLines(correctedText, bold, half));
+    if (corrected?.ksefNumber.trim()) left.push(...textLines(`${labels.correctedKsefNumber}: ${corrected.ksefNumber.trim()}`, body, half));
     if (invoice.correcting.reason.trim() !== '') {
       left.push(...textLines(`${labels.correctionReason}: ${invoice.correcting.reason}`, body, half));
     }
@@ -93,17 +118,21 @@ function drawInvoice(flow: Flow, invoice: Invoice, options: InvoicePdfOptions, l
     ...textLines(text.trim() === '' ? '—' : text, body, half),
   ];
   drawBlocks(flow, [
-    { x: flow.left, lines: party(labels.seller, invoice.seller) },
+    { x: flow.left, lines: party(labels.seller, sellerBlock(invoice.seller, options.sellerNip, labels.vatId)) },
     { x: flow.left + half + GUTTER, lines: party(labels.buyer, buyerText(invoice.buyer, labels)) },
   ]);
   flow.y -= 14;
 
-  drawItems(flow, invoice, language, labels);
+  drawItems(flow, invoice, totals.basis, language, labels);
   flow.y -= 12;
 
-  const summary = vatSummary(invoice.items, toPln);
-  drawVatSummary(flow, summary, toPln !== null, language, labels);
-  const legend = taxRateLegend(summary.map((r) => r.rate), language);
+  const withPln = totals.total.vatPlnCents !== null;
+  drawVatSummary(flow, { rows: totals.rows, total: totals.total, withPln, language, labels, size: TABLE_SIZE });
+  const legend = taxRateLegend(totals.rows.map((r) => r.rate), language);
+  if (hasExemptLines(invoice)) {
+    const basis = exemptionBasis(invoice, options.exemptionBasis);
+    if (basis) legend.push(`${labels.exemptionBasis}: ${basis}`);
+  }
   if (legend.length > 0) {
     flow.y -= 4;
     flow.paragraph(legend, flow.left, { ...muted, size: 7.5 });
@@ -113,17 +142,16 @@ function drawInvoice(flow: Flow, invoice: Invoice, options: InvoicePdfOptions, l
   // The amount due is the invoice's own total, the figure BaseLinker and the buyer's books hold.
   const totalLabel = invoice.type === 'correcting' ? labels.correctionTotal : labels.totalDue;
   const totalStyle: TextStyle = { face: flow.fonts.bold, size: 11 };
-  const totals = textLines(
+  const totalLines = textLines(
     `${totalLabel}: ${formatMoney(invoice.totalGross, language)} ${invoice.currency}`,
     totalStyle,
     flow.width,
     'right',
   );
-  const totalVat = summaryTotal(summary);
-  if (totalVat.vatPlnCents !== null) {
-    totals.push(...textLines(`${labels.vatInPln}: ${formatCents(totalVat.vatPlnCents, language)} PLN`, bold, flow.width, 'right'));
+  if (totals.total.vatPlnCents !== null) {
+    totalLines.push(...textLines(`${labels.vatInPln}: ${formatCents(totals.total.vatPlnCents, language)} PLN`, bold, flow.width, 'right'));
   }
-  drawBlocks(flow, [{ x: flow.left, lines: totals }]);
+  drawBlocks(flow, [{ x: flow.left, lines: totalLines }]);
 
   const trailer: BlockLine[] = [];
   const exchange = exchangeText(invoice, language, labels);
@@ -144,16 +172,22 @@ function buyerText(buyer: Buyer, labels: Labels): string {
   return lines.filter((l) => l.trim() !== '').join('\n');
 }
 
-function drawItems(flow: Flow, invoice: Invoice, language: Language, labels: Labels): void {
+/**
+ * The item table. Lines are worked out on the invoice's basis: priced gross, a line shows its unit gross price and
+ * its exact gross value, with the net and VAT of that line alone beside it; the VAT summary, not the sum of these
+ * lines, is what the tax is (they can differ by a grosz, as on any invoice computed per rate).
+ */
+function drawItems(flow: Flow, invoice: Invoice, basis: PricingBasis, language: Language, labels: Labels): void {
   const c = labels.columns;
   const fixed: Column[] = [
-    { header: c.sku, width: 58 },
-    { header: c.quantity, width: 32, align: 'right', numeric: true },
-    { header: c.unitNet, width: 52, align: 'right', numeric: true },
+    { header: c.sku, width: 54 },
+    { header: c.quantity, width: 28, align: 'right', numeric: true },
+    { header: c.unit, width: 24, align: 'center' },
+    { header: basis === 'gross' ? c.unitGross : c.unitNet, width: 50, align: 'right', numeric: true },
     { header: c.vatRate, width: 38, align: 'center', numeric: true },
-    { header: c.net, width: 58, align: 'right', numeric: true },
-    { header: c.vat, width: 50, align: 'right', numeric: true },
-    { header: c.gross, width: 58, align: 'right', numeric: true },
+    { header: c.net, width: 54, align: 'right', numeric: true },
+    { header: c.vat, width: 46, align: 'right', numeric: true },
+    { header: c.gross, width: 54, align: 'right', numeric: true },
   ];
   const noWidth = 22;
   const nameWidth = flow.width - noWidth - fixed.reduce((s, col) => s + col.width, 0);
@@ -163,13 +197,14 @@ function drawItems(flow: Flow, invoice: Invoice, language: Language, labels: Lab
     ...fixed,
   ];
   const rows: Row[] = invoice.items.map((item, i) => {
-    const line = lineAmounts(item);
+    const line = lineAmounts(item, basis);
     return [
       String(i + 1),
       item.name,
       item.sku,
       formatQuantity(item.quantity, language),
-      formatMoney(item.priceNet, language),
+      item.unit || labels.defaultUnit,
+      formatMoney(unitPrice(item, basis), language),
       formatTaxRate(item.taxRate, language),
       formatCents(line.netCents, language),
       formatCents(line.vatCents, language),
@@ -177,32 +212,6 @@ function drawItems(flow: Flow, invoice: Invoice, language: Language, labels: Lab
     ];
   });
   drawTable(flow, columns, rows, { x: flow.left, size: TABLE_SIZE });
-}
-
-function drawVatSummary(flow: Flow, rows: VatSummaryRow[], withPln: boolean, language: Language, labels: Labels): void {
-  const c = labels.columns;
-  const columns: Column[] = [
-    { header: c.vatRate, width: 52, align: 'center', numeric: true },
-    { header: c.net, width: 72, align: 'right', numeric: true },
-    { header: c.vat, width: 66, align: 'right', numeric: true },
-    { header: c.gross, width: 72, align: 'right', numeric: true },
-  ];
-  if (withPln) columns.push({ header: labels.vatInPln, width: 66, align: 'right', numeric: true });
-  const width = columns.reduce((s, col) => s + col.width, 0);
-  const money = (cents: number | null) => (cents === null ? '' : formatCents(cents, language));
-  const body: Row[] = rows.map((r) => {
-    const row = [formatTaxRate(r.rate, language), money(r.netCents), money(r.vatCents), money(r.grossCents)];
-    return withPln ? [...row, money(r.vatPlnCents)] : row;
-  });
-  const total = summaryTotal(rows);
-  const totalRow = [labels.total, money(total.netCents), money(total.vatCents), money(total.grossCents)];
-  body.push((withPln ? [...totalRow, money(total.vatPlnCents)] : totalRow).map((text) => ({ text, bold: true })));
-
-  const title: TextStyle = { face: flow.fonts.bold, size: 9 };
-  flow.ensure(title.size * 1.6 + 40); // keep the heading with the first rows
-  flow.paragraph([labels.vatSummary], flow.right - width, title);
-  flow.y -= 2;
-  drawTable(flow, columns, body, { x: flow.right - width, size: TABLE_SIZE });
 }
 
 /** "Kurs waluty: 1 EUR = 4,3012 PLN z dnia 2026-11-09 (Tabela nr 218/A/NBP/2026)", or null without a rate. */

@@ -13,7 +13,14 @@ export interface Labels {
   numberPrefix: string;
   correctsInvoice: string;
   correctsInvoiceId(id: number): string;
+  /** Between the corrected invoice's number and its issue date: "… nr FV/1/2026 z dnia 2026-11-02". */
+  ofDate: string;
+  correctedKsefNumber: string;
   correctionReason: string;
+  ksefNumber: string;
+  /** The unit of measure when the record gives none: what BaseLinker's own invoices print. */
+  defaultUnit: string;
+  exemptionBasis: string;
   issueDate: string;
   saleDate: string;
   dueDate: string;
@@ -24,11 +31,13 @@ export interface Labels {
   buyer: string;
   vatId: string;
   buyerVatId: string;
+  sellerVatId: string;
   columns: {
     no: string;
     name: string;
     sku: string;
     quantity: string;
+    unit: string;
     unitNet: string;
     unitGross: string;
     vatRate: string;
@@ -58,7 +67,12 @@ const pl: Labels = {
   numberPrefix: 'nr',
   correctsInvoice: 'Korekta faktury nr',
   correctsInvoiceId: (id) => `Korekta faktury o ID ${id} w BaseLinker`,
+  ofDate: 'z dnia',
+  correctedKsefNumber: 'Numer KSeF faktury korygowanej',
   correctionReason: 'Przyczyna korekty',
+  ksefNumber: 'Numer KSeF',
+  defaultUnit: 'szt.',
+  exemptionBasis: 'Podstawa zwolnienia z VAT',
   issueDate: 'Data wystawienia',
   saleDate: 'Data sprzedaży',
   dueDate: 'Termin płatności',
@@ -69,11 +83,13 @@ const pl: Labels = {
   buyer: 'Nabywca',
   vatId: 'NIP',
   buyerVatId: 'NIP nabywcy',
+  sellerVatId: 'NIP sprzedawcy',
   columns: {
     no: 'Lp.',
     name: 'Nazwa',
     sku: 'SKU',
     quantity: 'Ilość',
+    unit: 'J.m.',
     unitNet: 'Cena netto',
     unitGross: 'Cena brutto',
     vatRate: 'Stawka VAT',
@@ -103,7 +119,12 @@ const en: Labels = {
   numberPrefix: 'No.',
   correctsInvoice: 'Corrects invoice no.',
   correctsInvoiceId: (id) => `Corrects the invoice with BaseLinker ID ${id}`,
+  ofDate: 'of',
+  correctedKsefNumber: 'KSeF number of the corrected invoice',
   correctionReason: 'Reason for correction',
+  ksefNumber: 'KSeF number',
+  defaultUnit: 'pcs',
+  exemptionBasis: 'Basis of VAT exemption',
   issueDate: 'Issue date',
   saleDate: 'Sale date',
   dueDate: 'Due date',
@@ -114,11 +135,13 @@ const en: Labels = {
   buyer: 'Buyer',
   vatId: 'VAT ID',
   buyerVatId: 'Buyer VAT ID',
+  sellerVatId: 'Seller VAT ID',
   columns: {
     no: 'No.',
     name: 'Name',
     sku: 'SKU',
     quantity: 'Qty',
+    unit: 'Unit',
     unitNet: 'Unit net price',
     unitGross: 'Unit gross price',
     vatRate: 'VAT rate',

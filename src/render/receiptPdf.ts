@@ -1,18 +1,24 @@
 // Receipt PDF (A4). BaseLinker has no API call that returns a receipt file, so this rendering is the only
-// copy the backup can keep; it says plainly that it is not the fiscal printout.
+// copy the backup can keep; it says plainly that it is not the fiscal printout. Its VAT per rate is computed from the
+// per-rate gross sum, as a receipt's prices are gross (amounts.ts).
 import type { Receipt } from '../domain/documents.js';
+import { lineAmounts, summaryTotal, vatSummary } from './amounts.js';
 import { drawBlocks, fieldLines, gap, textLines, type BlockLine } from './blocks.js';
 import { renderDocument } from './document.js';
 import { dejaVuFonts, type FontProvider } from './fonts.js';
 import type { Flow, TextStyle } from './flow.js';
-import { formatCents, formatDateTime, formatMoney, formatQuantity, toCents, type Language } from './format.js';
+import { formatCents, formatDateTime, formatMoney, formatQuantity, type Language } from './format.js';
 import { labelsFor, type Labels } from './labels.js';
 import { drawTable, type Column, type Row } from './table.js';
+import { formatNip } from './sellerVatId.js';
 import { formatTaxRate, taxRateLegend } from './taxRate.js';
+import { drawVatSummary } from './vatSummaryTable.js';
 
 export interface ReceiptPdfOptions {
   language: Language;
   timeZone: string;
+  /** The account's NIP: BaseLinker's receipt record names no seller. */
+  sellerNip?: string;
 }
 
 const BODY_SIZE = 8.5;
@@ -57,6 +63,7 @@ function drawReceipt(flow: Flow, receipt: Receipt, options: ReceiptPdfOptions, l
   const fields: Array<[string, string]> = [[labels.date, formatDateTime(receipt.issuedAt, options.timeZone)]];
   if (receipt.orderId > 0) fields.push([labels.orderId, String(receipt.orderId)]);
   if (receipt.paymentMethod.trim() !== '') fields.push([labels.paymentMethod, receipt.paymentMethod]);
+  if (options.sellerNip) fields.push([labels.sellerVatId, formatNip(options.sellerNip)]);
   if (receipt.vatId.trim() !== '') fields.push([labels.buyerVatId, receipt.vatId.trim()]);
   drawBlocks(flow, [
     { x: flow.left, lines: left },
@@ -85,9 +92,13 @@ function drawReceipt(flow: Flow, receipt: Receipt, options: ReceiptPdfOptions, l
     formatQuantity(item.quantity, language),
     formatMoney(item.priceGross, language),
     formatTaxRate(item.taxRate, language),
-    formatCents(toCents(item.priceGross * item.quantity), language),
+    formatCents(lineAmounts(item, 'gross').grossCents, language),
   ]);
   drawTable(flow, columns, rows, { x: flow.left, size: TABLE_SIZE });
+  flow.y -= 12;
+
+  const summary = vatSummary(receipt.items, 'gross', null);
+  drawVatSummary(flow, { rows: summary, total: summaryTotal(summary), withPln: false, language, labels, size: TABLE_SIZE });
 
   const legend = taxRateLegend(
     receipt.items.map((i) => i.taxRate),

@@ -26,6 +26,11 @@ function special(rate: TaxRate): SpecialRate | undefined {
   return SPECIAL.find(([code]) => Math.abs(code - rate) < 1e-6)?.[1];
 }
 
+/** zw, np or oo: no VAT is charged on the line. */
+export function isSpecialRate(rate: TaxRate): boolean {
+  return special(rate) !== undefined;
+}
+
 /** "23%", "5,5%" / "5.5%", or the special code. */
 export function formatTaxRate(rate: TaxRate, language: Language): string {
   const code = special(rate);

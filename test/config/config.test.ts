@@ -23,6 +23,9 @@ describe('configuration', () => {
       orders: { lookbackDays: 90, windowDays: 30, csvDelimiter: ';' },
       schedule: { time: '02:00', timeZone: 'Europe/Warsaw' },
       backfillFrom: null,
+      nip: null,
+      // BaseLinker's own PDF by default: the official copy, with its KSeF number and QR code.
+      invoices: { pdf: 'baselinker', external: false, exemptionBasis: null },
     });
     expect(config.destinations).toEqual([{ scheme: 'local', target: expect.stringMatching(/\/backup$/) }]);
     expect(config.account).toMatchObject({ id: 'default', implicit: true });
@@ -40,7 +43,19 @@ describe('configuration', () => {
     ]);
   });
 
+  it('reads the NIP in any usual spelling, and the external-invoices switch', () => {
+    for (const spelling of ['6762461234', '676-246-12-34', 'PL 676 246 12 34']) {
+      expect(loadConfig({ ...base, BACKUP_NIP: spelling }, tempDir()).nip).toBe('6762461234');
+    }
+    expect(loadConfig({ ...base, BACKUP_INVOICES_EXTERNAL: 'true', BACKUP_INVOICES_PDF: 'render' }, tempDir()).invoices).toMatchObject({ external: true, pdf: 'render' });
+    const { dir, env } = withFile({ nip: '676-246-12-34', invoices: { external: true, exemptionBasis: 'art. 43 ust. 1 pkt 37 ustawy o VAT' } });
+    expect(loadConfig({ ...env, ...base }, dir)).toMatchObject({ nip: '6762461234', invoices: { external: true, exemptionBasis: 'art. 43 ust. 1 pkt 37 ustawy o VAT' } });
+  });
+
   it.each([
+    [{ ...base, BACKUP_NIP: '6762461235' }, /BACKUP_NIP \(config key "nip"\) must be a NIP with a valid check digit/],
+    [{ ...base, BACKUP_NIP: 'PL 12 34' }, /BACKUP_NIP \(config key "nip"\) must be a NIP \(ten digits, e.g. "676-246-12-34"\) or an EU VAT number/],
+    [{ ...base, BACKUP_INVOICES_EXTERNAL: 'yes please' }, /BACKUP_INVOICES_EXTERNAL .* must be true or false/],
     [{ ...base, BASELINKER_REQUESTS_PER_MINUTE: '500' }, /BASELINKER_REQUESTS_PER_MINUTE \(config key "baselinker.requestsPerMinute"\) must be a whole number from 0 to 100/],
     [{ ...base, BACKUP_TIMEZONE: 'Mars/Olympus' }, /BACKUP_TIMEZONE .* IANA time zone/],
     [{ ...base, BACKUP_KINDS: 'orders,faktury' }, /BACKUP_KINDS .* must be one of/],

@@ -35,6 +35,7 @@ describe.each([localDestination, driveDestination])('the destination is the trut
       const added = [...after.keys()].filter((f) => !before.has(f)).sort();
       expect(added).toEqual([
         'BaseLinker Backup/2026/11/Invoices/FV_901_11_2026.pdf',
+        expect.stringMatching(/^BaseLinker Backup\/2026\/12\/Orders\/order-items_.*\.csv$/),
         expect.stringMatching(/^BaseLinker Backup\/2026\/12\/Orders\/orders_.*\.csv$/),
       ]);
       // No copy of anything under a second name.

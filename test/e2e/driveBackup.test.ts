@@ -110,7 +110,8 @@ describe('backup to Google Drive, end to end', () => {
     const runRequests = drive.requests.slice(requestsBefore).filter((r) => !r.path.startsWith('/token'));
     const files = driveFiles();
     const csv = files.filter((f) => f.includes('/Orders/'));
-    expect(csv).toHaveLength(1);
+    // The orders CSV and its order-items CSV.
+    expect(csv).toHaveLength(2);
     expect(files).toEqual([...expectedDocuments(), ...csv].sort());
     for (const file of drive.files.filter((f) => f.name.endsWith('.pdf'))) expect(file.content.subarray(0, 5).toString()).toBe('%PDF-');
     expect(drive.tree().filter((p) => p.endsWith('/'))).toEqual([
@@ -131,7 +132,8 @@ describe('backup to Google Drive, end to end', () => {
     const before = drive.requests.length;
     const dry = await runCli(['run', '--date', AS_OF, '--dry-run'], { ...env, GDRIVE_WRITES_PER_SECOND: '3' });
     expect(dry.code).toBe(0);
-    const files = expectedDocuments().length + 1;
+    // The invoices and receipts with the cutoff record, the orders CSV and its order-items CSV.
+    const files = expectedDocuments().length + 2;
     // One upload per file, a search and a create for each of the 7 new folders, one batch of ids, one check.
     expect(dry.stdout).toContain(`gdrive: ${files} files, about ${files + 7 * 2 + 2} requests (${Math.ceil((files + 7) / 3)} s at 3 writes/s)`);
     expect(dry.stdout).toContain(`gdrive  ${MONTH}/Invoices/FV_1_11_2026.pdf`);

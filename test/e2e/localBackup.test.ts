@@ -4,14 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoLandmarks, demoShop, type DemoLandmarks } from '../../tools/emulators/baselinker/demoShop.js';
-import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../tools/emulators/baselinker/server.js';
+import type { DemoLandmarks } from '../../tools/emulators/baselinker/demoShop.js';
+import type { BaseLinkerEmulator } from '../../tools/emulators/baselinker/server.js';
 import { runCli } from '../helpers/cli.js';
+import { AS_OF, startDemoBackup } from '../helpers/demoBackup.js';
 import { listFiles, pdfText } from '../helpers/files.js';
-import { tempDir } from '../helpers/tempDir.js';
 
-const AS_OF = '2026-11-20';
-const TIME_ZONE = 'Europe/Warsaw';
 const TOKEN = 'e2e-token-5f1c9a7b33d2';
 const MONTH = 'BaseLinker Backup/2026/11';
 const pln = (n: number) => n.toFixed(2).replace('.', ',').replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
@@ -23,18 +21,7 @@ let backupDir: string;
 let env: Record<string, string>;
 
 beforeEach(async () => {
-  emulator = await startBaseLinkerEmulator({ token: TOKEN, shop: demoShop({ asOf: AS_OF, timeZone: TIME_ZONE }) });
-  landmarks = demoLandmarks({ asOf: AS_OF, timeZone: TIME_ZONE });
-  const root = tempDir('blb-e2e-');
-  backupDir = path.join(root, 'backup');
-  env = {
-    BASELINKER_TOKEN: TOKEN,
-    BASELINKER_API_URL: emulator.url,
-    BASELINKER_REQUESTS_PER_MINUTE: '0',
-    BACKUP_DATA_DIR: path.join(root, 'data'),
-    BACKUP_DESTINATION: `local:${backupDir}`,
-    BACKUP_TIMEZONE: TIME_ZONE,
-  };
+  ({ emulator, landmarks, backupDir, env } = await startDemoBackup(TOKEN, 'blb-e2e-'));
 });
 
 afterEach(async () => {
@@ -42,12 +29,21 @@ afterEach(async () => {
 });
 
 const backup = (...args: string[]) => runCli(['run', ...args], env);
+/** Our own rendering of invoices, for the tests that read their text (BaseLinker's official PDF is the default). */
+const backupRendering = (...args: string[]) => runCli(['run', ...args], { ...env, BACKUP_INVOICES_PDF: 'render' });
 const files = () => listFiles(backupDir);
-const ordersCsvs = () => files().filter((f) => f.includes('/Orders/'));
+const ordersCsvs = () => files().filter((f) => f.includes('/Orders/orders_'));
+const itemsCsvs = () => files().filter((f) => f.includes('/Orders/order-items_'));
+
+function csvRows(relative: string): Record<string, string>[] {
+  return parse(fs.readFileSync(path.join(backupDir, relative)), { bom: true, delimiter: ';', columns: true }) as Record<string, string>[];
+}
+
+/** Identifiers are written as ="…" so that a spreadsheet keeps them as text. */
+const unwrap = (cell: string) => /^="(.*)"$/.exec(cell)?.[1] ?? cell;
 
 function csvOrderIds(relative: string): number[] {
-  const rows = parse(fs.readFileSync(path.join(backupDir, relative)), { bom: true, delimiter: ';', columns: true }) as Record<string, string>[];
-  return rows.map((r) => Number(r.order_id));
+  return csvRows(relative).map((r) => Number(unwrap(r.order_id!)));
 }
 
 describe('backup run, end to end on a local folder', () => {
@@ -63,7 +59,9 @@ describe('backup run, end to end on a local folder', () => {
     const [csv, ...rest] = ordersCsvs();
     expect(rest).toEqual([]);
     expect(csv).toMatch(/^BaseLinker Backup\/2026\/11\/Orders\/orders_\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}\.csv$/);
-    expect(files()).toEqual([...expected, csv].sort());
+    // Its lines beside it, under the same moment.
+    expect(itemsCsvs()).toEqual([csv!.replace('/orders_', '/order-items_')]);
+    expect(files()).toEqual([...expected, csv, ...itemsCsvs()].sort());
     // Before the first-run cutoff (the 1st of the month) and the external accounting system's invoice: not copied.
     for (const n of [...landmarks.invoices.previousMonth, landmarks.invoices.external, ...landmarks.receipts.previousMonth]) {
       expect(files().join('\n')).not.toContain(n.replaceAll('/', '_'));
@@ -79,13 +77,17 @@ describe('backup run, end to end on a local folder', () => {
     for (const id of landmarks.sameSecondRun.orderIds) expect(ids).toContain(id);
     expect(ids).not.toContain(landmarks.beyondHorizon);
     for (const id of landmarks.unconfirmed) expect(ids).not.toContain(id);
+    // Every line of those orders in the order-items CSV, in order.
+    const lines = csvRows(itemsCsvs()[0]!).map((r) => [Number(unwrap(r.order_id!)), unwrap(r.sku!)]);
+    const expectedLines = ids.flatMap((id) => emulator.shop.orders.find((o) => o.order_id === id)!.products.map((p) => [id, p.sku]));
+    expect(lines).toEqual(expectedLines);
     // The crowded second really did fall on a page boundary: some getOrders call started inside it.
     const pages = emulator.requests.filter((r) => r.method === 'getOrders');
     expect(pages.some((r) => (r.parameters as { date_confirmed_from?: number }).date_confirmed_from === landmarks.sameSecondRun.dateConfirmed)).toBe(true);
   });
 
   it('renders readable PDFs: number, buyer with diacritics, totals', async () => {
-    expect((await backup('--date', AS_OF, '--only', 'invoices,receipts')).code).toBe(0);
+    expect((await backupRendering('--date', AS_OF, '--only', 'invoices,receipts')).code).toBe(0);
     for (const invoice of emulator.shop.invoices.filter((i) => landmarks.invoices.thisMonth.includes(i.number))) {
       const text = squash(pdfText(path.join(backupDir, MONTH, 'Invoices', `${invoice.number.replaceAll('/', '_')}.pdf`)));
       expect(text).toContain(invoice.number);
@@ -106,23 +108,24 @@ describe('backup run, end to end on a local folder', () => {
     }
   });
 
-  it('a second run stores only a new orders CSV, and an edited invoice as a new version beside the original', async () => {
-    expect((await backup('--date', AS_OF)).code).toBe(0);
+  it('a second run stores only a new orders CSV and its lines, and an edited invoice as a new version beside the original', async () => {
+    expect((await backupRendering('--date', AS_OF)).code).toBe(0);
     const first = new Map(files().map((f) => [f, fs.readFileSync(path.join(backupDir, f))]));
     const requestsBefore = emulator.requests.length;
 
     await new Promise((r) => setTimeout(r, 1100)); // the CSV's name has the time to the second
-    expect((await backup('--date', AS_OF)).code).toBe(0);
+    expect((await backupRendering('--date', AS_OF)).code).toBe(0);
     const added = files().filter((f) => !first.has(f));
-    expect(added).toHaveLength(1);
-    expect(added[0]).toMatch(/\/Orders\/orders_.*\.csv$/);
-    // Nothing before it was touched, and it cost only the list requests.
+    expect(added).toHaveLength(2);
+    expect(added[0]).toMatch(/\/Orders\/order-items_.*\.csv$/);
+    expect(added[1]).toMatch(/\/Orders\/orders_.*\.csv$/);
+    // Nothing before it was touched, and it cost only the list requests: invoices first, as the orders CSV shows them.
     for (const [f, bytes] of first) expect(fs.readFileSync(path.join(backupDir, f)).equals(bytes)).toBe(true);
-    expect(emulator.requests.slice(requestsBefore).map((r) => r.method).filter((m) => m !== 'getOrders')).toEqual(['getOrderStatusList', 'getInvoices', 'getReceipts']);
+    expect(emulator.requests.slice(requestsBefore).map((r) => r.method).filter((m) => m !== 'getOrders')).toEqual(['getInvoices', 'getOrderStatusList', 'getReceipts']);
 
     const edited = emulator.shop.invoices.find((i) => i.number === 'FV/12/11/2026')!;
     edited.invoice_fullname = 'Zofia Żółkiewska-Źdźbło';
-    expect((await backup('--date', AS_OF, '--only', 'invoices')).code).toBe(0);
+    expect((await backupRendering('--date', AS_OF, '--only', 'invoices')).code).toBe(0);
     expect(files().filter((f) => f.includes('FV_12_11_2026'))).toEqual([`${MONTH}/Invoices/FV_12_11_2026 (v2).pdf`, `${MONTH}/Invoices/FV_12_11_2026.pdf`]);
     expect(fs.readFileSync(path.join(backupDir, MONTH, 'Invoices/FV_12_11_2026.pdf')).equals(first.get(`${MONTH}/Invoices/FV_12_11_2026.pdf`)!)).toBe(true);
     expect(squash(pdfText(path.join(backupDir, MONTH, 'Invoices/FV_12_11_2026 (v2).pdf')))).toContain('Zofia Żółkiewska-Źdźbło');
@@ -144,6 +147,7 @@ describe('backup run, end to end on a local folder', () => {
     expect(invoices.length).toBeGreaterThan(0);
     expect(invoices.length).toBeLessThan(landmarks.invoices.thisMonth.length);
     expect(files().filter((f) => !f.includes('/Orders/'))).toEqual([...invoices, ...receipts].sort());
+    expect(itemsCsvs()).toHaveLength(1);
   });
 
   it('a dry run lists what it would store and writes nothing', async () => {
@@ -151,11 +155,11 @@ describe('backup run, end to end on a local folder', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${MONTH}/Invoices/FV_1_11_2026.pdf`);
     expect(result.stdout).toMatch(/dry run: \d+ files would be stored/);
-    // Unpaced in this test; the estimate counts the list requests plus none per document (receipts' orders are known).
+    // Unpaced in this test; the estimate counts the list requests plus one per official invoice PDF.
     expect(result.stdout).toMatch(/the real run needs about \d+ BaseLinker requests/);
     const planned = result.stdout.split('\n').filter((l) => l.startsWith('local:') && l.includes('  BaseLinker Backup/'));
-    // Every invoice and receipt, the orders file, and the backup's record of its cutoff.
-    expect(planned).toHaveLength(landmarks.invoices.thisMonth.length + landmarks.receipts.thisMonth.length + 2);
+    // Each invoice and receipt, the orders CSV and its order-items CSV, and the backup's record of its cutoff.
+    expect(planned).toHaveLength(landmarks.invoices.thisMonth.length + landmarks.receipts.thisMonth.length + 3);
     expect(result.stdout).toContain(`local:${backupDir}: ${planned.length} files`);
     // Not a terminal: no progress bars, only log lines.
     expect(result.stderr).not.toContain('\r');
@@ -170,6 +174,6 @@ describe('backup run, end to end on a local folder', () => {
     const parsed = JSON.parse(status.stdout) as { cutoff: string; runs: { outcome: string; stored: Record<string, number> }[]; destinations: { id: string }[] };
     expect(parsed.cutoff).toBe('2026-11-01T00:00:00+01:00');
     expect(parsed.destinations).toEqual([expect.objectContaining({ id: `local:${backupDir}` })]);
-    expect(parsed.runs[0]).toMatchObject({ outcome: 'ok', stored: { orders: 1, invoices: landmarks.invoices.thisMonth.length, receipts: landmarks.receipts.thisMonth.length } });
+    expect(parsed.runs[0]).toMatchObject({ outcome: 'ok', stored: { orders: 2, invoices: landmarks.invoices.thisMonth.length, receipts: landmarks.receipts.thisMonth.length } });
   });
 });

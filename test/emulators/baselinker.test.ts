@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { demoLandmarks, demoShop } from '../../tools/emulators/baselinker/demoShop.js';
 import { startBaseLinkerEmulator, type BaseLinkerEmulator, type BaseLinkerEmulatorOptions } from '../../tools/emulators/baselinker/server.js';
 import type { Shop } from '../../tools/emulators/baselinker/shop.js';
+import { pdfToText } from '../render/poppler.js';
 
 const TOKEN = '5012-secret-token-ABCDEFGHIJ';
 const AS_OF = '2026-11-20';
@@ -252,9 +253,51 @@ describe('invoices', () => {
     expect(correcting.correcting_to_invoice_id).toBe(byNumber(landmarks.invoices.corrected).invoice_id);
     expect(correcting.correcting_reason).not.toBe('');
     expect(byNumber(landmarks.invoices.exempt).items.some((i: { tax_rate: number }) => i.tax_rate === -1)).toBe(true);
-    expect(byNumber(landmarks.invoices.reverseCharge).items.every((i: { tax_rate: number }) => i.tax_rate === -0.03)).toBe(true);
+    // Goods to a Czech company: an intra-EU supply at 0%, its transport included (not reverse charge, which is for services).
+    const intraEu = byNumber(landmarks.invoices.intraEu);
+    expect(intraEu).toMatchObject({ invoice_country_code: 'CZ', invoice_nip: 'CZ27082440' });
+    expect(intraEu.items.every((i: { tax_rate: number }) => i.tax_rate === 0)).toBe(true);
+    expect(intraEu.additional_info).toContain('art. 42');
+    expect(invoices.some((i) => i.items.some((it: { tax_rate: number }) => it.tax_rate === -0.03))).toBe(false);
     expect(invoices.some((i) => i.items.some((it: { is_shipment: number }) => it.is_shipment === 1))).toBe(true);
     expect(byNumber('FV/1/11/2026').seller).toContain('\nNIP: ');
+  });
+
+  it('sends gov_id, gov_date and gov_status only with get_government_data', async () => {
+    const emu = await start();
+    const plain = (await call(emu, 'getInvoices', {})).json.invoices as Record<string, unknown>[];
+    for (const inv of plain) expect(Object.keys(inv).filter((k) => k.startsWith('gov_'))).toEqual([]);
+    const withGov = (await call(emu, 'getInvoices', { get_government_data: true })).json.invoices as Record<string, any>[];
+    const byNumber = (n: string) => withGov.find((i) => i.number === n)!;
+    // Issued a day or more before the end of asOf: accepted, with a KSeF number of the seller's NIP and the day.
+    expect(byNumber('FV/1/11/2026')).toMatchObject({ gov_id: expect.stringMatching(/^6762461234-202611\d\d-[0-9A-F]{12}-[0-9A-F]{2}$/), gov_status: 2 });
+    expect(byNumber('FV/1/11/2026').gov_date).toBeGreaterThan(byNumber('FV/1/11/2026').date_add);
+    expect(landmarks.invoices.ksefPending.length).toBeGreaterThan(0);
+    for (const n of landmarks.invoices.ksefPending) expect(byNumber(n)).toMatchObject({ gov_id: '', gov_status: 1 });
+    expect(byNumber(landmarks.invoices.external)).toMatchObject({ gov_id: '', gov_date: 0, gov_status: 0 });
+  });
+
+  it("getInvoiceFile's official PDF carries the KSeF number once KSeF accepted the invoice, so it changes then", async () => {
+    const emu = await start();
+    const pending = emu.shop.invoices.find((i) => i.number === landmarks.invoices.ksefPending[0])!;
+    const pdf = async () => Buffer.from(((await call(emu, 'getInvoiceFile', { invoice_id: pending.invoice_id })).json.invoice as string).slice(5), 'base64');
+    const before = await pdf();
+    expect(pdfToText(before)).not.toContain('KSeF:');
+    pending.government = { id: '6762461234-20261120-0123456789AB-CD', date: pending.date_add + 7200, status: 2 };
+    const after = await pdf();
+    expect(after.equals(before)).toBe(false);
+    expect(pdfToText(after)).toContain('KSeF: 6762461234-20261120-0123456789AB-CD');
+  });
+
+  it("serves an external system's file as XML when that is what it made", async () => {
+    const emu = await start();
+    const ext = emu.shop.invoices.find((i) => i.external)!;
+    ext.externalFile = 'xml';
+    const answer = (await call(emu, 'getInvoiceFile', { invoice_id: ext.invoice_id, get_external: true })).json;
+    const xml = Buffer.from((answer.invoice as string).slice('data:'.length), 'base64').toString('utf8');
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Faktura /);
+    expect(xml).toContain(`<P_2>${ext.external_invoice_number}</P_2>`);
+    expect(answer.invoice_number).toBe(ext.external_invoice_number);
   });
 
   it('getInvoiceFile returns "data:" + base64 of a deterministic PDF, and the external file when asked', async () => {
@@ -482,20 +525,22 @@ describe('demo shop', () => {
 
     expect(shop.invoices).toHaveLength(20);
     expect(landmarks.invoices.previousMonth).toEqual(['FV/57/10/2026', 'FV/58/10/2026', 'FV/59/10/2026', 'FV/60/10/2026']);
-    expect(landmarks.invoices).toMatchObject({ correcting: 'FK/1/11/2026', corrected: 'FV/3/11/2026', eur: 'FV/2/11/2026', reverseCharge: 'FV/5/11/2026', exempt: 'FV/7/11/2026', external: 'ZEW/1/11/2026' });
+    expect(landmarks.invoices).toMatchObject({ correcting: 'FK/1/11/2026', corrected: 'FV/3/11/2026', eur: 'FV/2/11/2026', intraEu: 'FV/5/11/2026', exempt: 'FV/7/11/2026', external: 'ZEW/1/11/2026' });
     expect(shop.receipts).toHaveLength(10);
   });
 
-  it('keeps amounts consistent: item net from gross and rate, totals the sum of items', () => {
+  it('keeps amounts as BaseLinker does: unit net from gross to four decimals, totals the sums of the items', () => {
     const shop = demoShop({ asOf: AS_OF });
     const cents = (x: unknown) => Math.round(Number(x) * 100);
     for (const inv of shop.invoices) {
       for (const item of inv.items) {
         const net = item.tax_rate >= 0 ? Number(item.price_brutto) / (1 + item.tax_rate / 100) : Number(item.price_brutto);
-        expect(Math.abs(cents(item.price_netto) - net * 100)).toBeLessThanOrEqual(0.5 + 1e-9);
+        expect(Math.abs(Number(item.price_netto) - net)).toBeLessThanOrEqual(0.00005 + 1e-12);
       }
       expect(cents(inv.total_price_brutto)).toBe(inv.items.reduce((s, i) => s + cents(i.price_brutto) * i.quantity, 0));
-      expect(cents(inv.total_price_netto)).toBe(inv.items.reduce((s, i) => s + cents(i.price_netto) * i.quantity, 0));
+      // The net total unrounded, like BaseLinker's 205.691: the sum of the four-decimal unit nets.
+      const net = inv.items.reduce((s, i) => s + Number(i.price_netto) * i.quantity, 0);
+      expect(Math.abs(Number(inv.total_price_netto) - net)).toBeLessThan(1e-6);
       const order = shop.orders.find((o) => o.order_id === inv.order_id)!;
       expect(order.want_invoice).toBe('1');
     }

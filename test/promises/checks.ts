@@ -4,20 +4,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DocumentRow } from '../../src/ledger/ledger.js';
 
-/** What a clean, uninterrupted run stores: every invoice and receipt PDF (name → bytes) and the orders CSV. */
+/** What a clean, uninterrupted run stores: every invoice and receipt PDF (name → bytes), the orders and items CSVs. */
 export interface Reference {
   documents: Map<string, Buffer>;
   ordersCsv: Buffer;
+  itemsCsv: Buffer;
 }
 
-export const isOrdersCsv = (file: string) => /(^|\/)Orders\/orders_[^/]+\.csv$/.test(file);
+/** A snapshot of the orders step, named after the moment of its download: the orders CSV or its order-items CSV. */
+export const isOrdersCsv = (file: string) => /(^|\/)Orders\/(orders|order-items)_[^/]+\.csv$/.test(file);
+const isItemsCsv = (file: string) => /(^|\/)Orders\/order-items_[^/]+\.csv$/.test(file);
 /** The backup's own record of its cutoff, kept beside the documents so a new installation finds it. */
 export const isBackupRecord = (file: string) => /(^|\/)\.baselinker-backup\/[^/]+\.json$/.test(file);
 
 export function referenceFrom(files: Map<string, Buffer>): Reference {
   const csvs = [...files].filter(([f]) => isOrdersCsv(f));
-  if (csvs.length !== 1) throw new Error(`a clean run should store one orders CSV, not ${csvs.length}`);
-  return { documents: new Map([...files].filter(([f]) => !isOrdersCsv(f))), ordersCsv: csvs[0]![1] };
+  const items = csvs.filter(([f]) => isItemsCsv(f));
+  if (csvs.length !== 2 || items.length !== 1) throw new Error(`a clean run should store one orders CSV and one order-items CSV, not ${csvs.map(([f]) => f).join(', ')}`);
+  return {
+    documents: new Map([...files].filter(([f]) => !isOrdersCsv(f))),
+    ordersCsv: csvs.find(([f]) => !isItemsCsv(f))![1],
+    itemsCsv: items[0]![1],
+  };
 }
 
 /** A file under its final name that is not whole: a PDF cut short, a CSV with fewer rows. */
@@ -26,7 +34,8 @@ export function partialFiles(files: Map<string, Buffer>, reference: Reference): 
   for (const [file, bytes] of files) {
     if (isOrdersCsv(file)) {
       // The shop does not change during a trial, so every snapshot of it is the same whole CSV.
-      if (!bytes.equals(reference.ordersCsv)) problems.push(`${file}: ${bytes.length} bytes, not the whole orders CSV (${reference.ordersCsv.length})`);
+      const whole = isItemsCsv(file) ? reference.itemsCsv : reference.ordersCsv;
+      if (!bytes.equals(whole)) problems.push(`${file}: ${bytes.length} bytes, not the whole CSV (${whole.length})`);
     } else if (file.endsWith('.pdf')) {
       const text = bytes.toString('latin1');
       if (!text.startsWith('%PDF-') || !text.trimEnd().endsWith('%%EOF')) problems.push(`${file}: not a whole PDF (${bytes.length} bytes)`);

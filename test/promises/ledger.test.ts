@@ -4,7 +4,7 @@
 // the destination without changing either.
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, it, type ExpectStatic } from 'vitest';
+import { beforeAll, describe, expect, it, type ExpectStatic } from 'vitest';
 import { CRASH_ENV } from '../../src/lib/crashPoint.js';
 import type { Reference } from './checks.js';
 import { lanes } from './cliProcess.js';
@@ -19,6 +19,8 @@ beforeAll(async () => {
 });
 
 const ledgerFile = (world: World) => path.join(world.dataDir, 'ledger.sqlite');
+/** What a night stores when nothing else is new: its orders snapshot and that snapshot's lines. */
+const TONIGHTS_ORDERS = [expect.stringMatching(/\/Orders\/order-items_.*\.csv$/), expect.stringMatching(/\/Orders\/orders_.*\.csv$/)];
 // Each test is its own world: two at a time, one per core.
 const lane = lanes(2);
 
@@ -98,8 +100,8 @@ describe('the ledger', () => {
       expect(result.stderr).toMatch(new RegExp(`adopted ${before.size} stored copies this data dir had no record of`));
       const after = await world.destination.files();
       for (const [file, bytes] of before) expect(after.get(file)?.equals(bytes), file).toBe(true);
-      // The one new file is this night's orders snapshot.
-      expect([...after.keys()].filter((f) => !before.has(f))).toEqual([expect.stringMatching(/\/Orders\/orders_.*\.csv$/)]);
+      // The new files are this night's orders snapshot and its lines.
+      expect([...after.keys()].filter((f) => !before.has(f)).sort()).toEqual(TONIGHTS_ORDERS);
       expect(await exactlyOnceProblems(world, reference)).toEqual([]);
     } finally {
       await world.close();
@@ -114,14 +116,14 @@ describe('the ledger', () => {
       const before = await world.destination.files();
       const dry = await world.run(['--dry-run']);
       expect(dry.code).toBe(0);
-      expect(dry.stdout.trim().split('\n').filter((l) => /^local:\S+  /.test(l))).toEqual([expect.stringMatching(/\/Orders\/orders_.*\.csv$/)]);
+      expect(dry.stdout.trim().split('\n').filter((l) => /^local:\S+  /.test(l)).sort()).toEqual(TONIGHTS_ORDERS);
       expect(fs.existsSync(world.dataDir)).toBe(false);
       const result = await world.run();
       expect(result.code).toBe(0);
       expect(result.stderr.trim().split('\n').filter((l) => /"level":"(error|warn)"/.test(l))).toEqual([]);
       expect(result.stderr).toMatch(new RegExp(`adopted ${before.size} stored copies`));
       const after = await world.destination.files();
-      expect([...after.keys()].filter((f) => !before.has(f))).toEqual([expect.stringMatching(/\/Orders\/orders_.*\.csv$/)]);
+      expect([...after.keys()].filter((f) => !before.has(f)).sort()).toEqual(TONIGHTS_ORDERS);
       expect(await exactlyOnceProblems(world, reference)).toEqual([]);
       // And the next run, with the rebuilt ledger, adopts nothing more and stores nothing but its own snapshot.
       expect((await world.run()).stderr).not.toMatch(/adopted/);
@@ -156,7 +158,8 @@ describe('backup verify', () => {
       expect((await world.run()).code).toBe(0);
       const agree = await world.cli(['verify']);
       expect(agree.code).toBe(0);
-      expect(agree.stdout).toMatch(/: 24 files recorded, 24 present and whole\nthe ledger and the destinations agree\n$/);
+      // 15 invoices, 7 receipts, the orders CSV and its order-items CSV, and the cutoff record.
+      expect(agree.stdout).toMatch(/: 25 files recorded, 25 present and whole\nthe ledger and the destinations agree\n$/);
 
       const [removed, truncated] = [...reference.documents.keys()].filter((f) => f.endsWith('.pdf'));
       await world.destination.tamper!(removed!, 'remove');

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { lineAmounts, plnRate, summaryTotal, vatSummary } from '../../src/render/amounts.js';
 import {
   formatDateTime,
   formatDay,
@@ -9,7 +8,7 @@ import {
   roundTo,
 } from '../../src/render/format.js';
 import { formatTaxRate, taxRateLegend } from '../../src/render/taxRate.js';
-import { eurInvoice, plnInvoice, utc } from '../fixtures/documents.js';
+import { utc } from '../fixtures/documents.js';
 
 describe('number formatting', () => {
   it('groups thousands with a space and uses a decimal comma in Polish', () => {
@@ -66,41 +65,5 @@ describe('tax rates', () => {
   it('explains only the codes that occur', () => {
     expect(taxRateLegend([23, -0.03, 8], 'pl')).toEqual(['oo – odwrotne obciążenie']);
     expect(taxRateLegend([23], 'en')).toEqual([]);
-  });
-});
-
-describe('invoice amounts', () => {
-  it('keeps net + VAT = gross on every line', () => {
-    for (const item of [...plnInvoice.items, ...eurInvoice.items]) {
-      const line = lineAmounts(item);
-      expect(line.netCents + line.vatCents).toBe(line.grossCents);
-    }
-    // 2 × 149.99 gross, unit net 121.943089… → 243.89 net, 56.09 VAT
-    expect(lineAmounts(plnInvoice.items[1]!)).toEqual({ netCents: 24389, vatCents: 5609, grossCents: 29998 });
-  });
-
-  it('sums VAT per rate in the usual order and matches the invoice totals', () => {
-    const rows = vatSummary(plnInvoice.items, null);
-    expect(rows.map((r) => formatTaxRate(r.rate, 'pl'))).toEqual(['23%', '8%', '5%', 'zw']);
-    expect(rows[0]).toMatchObject({ netCents: 176095, vatCents: 40502, grossCents: 216597, vatPlnCents: null });
-    const total = summaryTotal(rows);
-    expect(total.grossCents / 100).toBe(plnInvoice.totalGross);
-    expect(total.netCents / 100).toBe(plnInvoice.totalNet);
-  });
-
-  it('converts VAT to PLN per rate with the invoice exchange rate', () => {
-    const rate = plnRate(eurInvoice);
-    expect(rate).toBe(4.2954);
-    const rows = vatSummary(eurInvoice.items, rate);
-    // 380.36 EUR × 4.2954 = 1633.798… → 1633.80 PLN
-    expect(rows[0]).toMatchObject({ vatCents: 38036, vatPlnCents: 163380 });
-    expect(summaryTotal(rows).vatPlnCents).toBe(163380);
-  });
-
-  it('does not convert PLN invoices or unusable rates', () => {
-    expect(plnRate(plnInvoice)).toBeNull();
-    expect(plnRate({ currency: 'EUR', exchange: { currency: 'PLN', rate: 0, date: '', info: '' } })).toBeNull();
-    expect(plnRate({ currency: 'EUR', exchange: { currency: 'CZK', rate: 24.3, date: '', info: '' } })).toBeNull();
-    expect(plnRate({ currency: 'EUR', exchange: { currency: '', rate: 4.3, date: '', info: '' } })).toBe(4.3);
   });
 });

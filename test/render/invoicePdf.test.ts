@@ -1,9 +1,12 @@
 import { PDFDocument, PDFName } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { renderInvoicePdf } from '../../src/render/invoicePdf.js';
-import { correctingInvoice, DIACRITICS, eurInvoice, longInvoice, plnInvoice } from '../fixtures/documents.js';
+import { exemptionBasis } from '../../src/render/exemptionBasis.js';
+import { parseInvoice } from '../../src/sources/baselinker/parse.js';
+import { correctingInvoice, DIACRITICS, eurInvoice, longInvoice, netPricedInvoice, plnInvoice } from '../fixtures/documents.js';
+import { REAL_INVOICE_RECORDS } from '../fixtures/realInvoices.js';
 import { pdfPages, pdfToText, pdfWords, skipImageTests, textRightOf } from './poppler.js';
-import { flat, SAMPLES } from './samples.js';
+import { CORRECTED, flat, SAMPLES } from './samples.js';
 
 const warsaw = { language: 'pl', timeZone: 'Europe/Warsaw' } as const;
 
@@ -50,6 +53,46 @@ describe.skipIf(skipImageTests)('invoice text (pdftotext)', () => {
     expect(text).not.toContain('\uFFFD');
   });
 
+  it('prints the KSeF number, the unit of measure, and the legal basis of an exemption', async () => {
+    const text = flat(pdfToText(await SAMPLES['invoice-pln']()));
+    expect(text).toContain(`Numer KSeF: ${plnInvoice.government!.id}`);
+    expect(text).toContain('J.m.');
+    // No unit in BaseLinker's record: what BaseLinker's own invoices print.
+    expect(text.match(/ szt\. /g)).toHaveLength(plnInvoice.items.length);
+    expect(text).toContain('zw – zwolnione z VAT Podstawa zwolnienia z VAT: art. 43 ust. 1 pkt 37 ustawy o VAT');
+    const withoutKsef = flat(pdfToText(await renderInvoicePdf({ ...plnInvoice, government: { id: '', date: null, status: 1 } }, warsaw)));
+    expect(withoutKsef).not.toContain('Numer KSeF');
+  });
+
+  it("takes the exemption's basis from the additional info, else from the setting, else prints none", async () => {
+    const cited = { ...plnInvoice, additionalInfo: 'Dziękujemy!\nUsługa zwolniona z VAT na podstawie art. 43 ust. 1 pkt 37 ustawy o VAT.' };
+    expect(exemptionBasis(cited, 'art. 113 ust. 1')).toBe('Usługa zwolniona z VAT na podstawie art. 43 ust. 1 pkt 37 ustawy o VAT.');
+    expect(exemptionBasis(plnInvoice, 'art. 113 ust. 1 ustawy o VAT')).toBe('art. 113 ust. 1 ustawy o VAT');
+    expect(exemptionBasis(plnInvoice, undefined)).toBeNull();
+    // A provision cited for something else (the reverse charge of services) is no basis of exemption.
+    expect(exemptionBasis({ ...plnInvoice, additionalInfo: 'Odwrotne obciążenie – art. 28b ustawy o VAT.' }, undefined)).toBeNull();
+    const text = flat(pdfToText(await renderInvoicePdf(plnInvoice, warsaw)));
+    expect(text).toContain('zw – zwolnione z VAT');
+    expect(text).not.toContain('Podstawa zwolnienia');
+  });
+
+  it("prints the configured NIP as the seller's when BaseLinker's seller text has none, as on real records", async () => {
+    const real = parseInvoice(REAL_INVOICE_RECORDS[0]);
+    const without = flat(pdfToText(await renderInvoicePdf(real, warsaw)));
+    expect(without).not.toContain('NIP');
+    const text = flat(pdfToText(await renderInvoicePdf(real, { ...warsaw, sellerNip: '6762461234' })));
+    expect(text).toContain('Rafal Test 1 01-376, Test NIP: 676-246-12-34');
+    // A seller text that has its NIP is left as it is.
+    expect(flat(pdfToText(await renderInvoicePdf(plnInvoice, { ...warsaw, sellerNip: '6762461234' })))).not.toContain('676-246-12-34');
+  });
+
+  it('shows unit net prices and the record\'s unit on an invoice priced net', async () => {
+    const text = flat(pdfToText(await renderInvoicePdf(netPricedInvoice, warsaw)));
+    // pdftotext reads the two-line header "Cena netto" / "Stawka VAT" column by column.
+    expect(text).toContain('Cena Stawka netto VAT');
+    expect(text).toContain('kg 43,99 23% 1 319,96 303,59 1 623,55');
+  });
+
   it('prints dates in the requested time zone', async () => {
     const words = pdfWords(await renderInvoicePdf(plnInvoice, { language: 'pl', timeZone: 'UTC' }));
     expect(textRightOf(words, 'Data wystawienia:')).toBe('2026-11-09');
@@ -60,7 +103,8 @@ describe.skipIf(skipImageTests)('invoice text (pdftotext)', () => {
     for (const expected of [
       'Faktura korygująca nr',
       'KOR/3/11/2026',
-      'Korekta faktury nr FV/12/11/2026',
+      'Korekta faktury nr FV/12/11/2026 z dnia 2026-11-10', // its number and issue date: art. 106j ust. 2
+      `Numer KSeF faktury korygowanej: ${CORRECTED.ksefNumber}`,
       'Przyczyna korekty: Zwrot części towaru',
       'reklamacja nr 17/2026',
       '-121,94',
@@ -185,10 +229,9 @@ describe('invoice file', () => {
       .map(([, obj]) => obj.toString())
       .filter((s) => s.includes('/Type /Font') && s.includes('/Type0'))
       .map((s) => /\/BaseFont \/(\S+)/.exec(s)![1]!);
-    expect(baseFonts.sort()).toEqual([
-      expect.stringMatching(/^[A-Z]{6}\+DejaVuSans$/),
-      expect.stringMatching(/^[A-Z]{6}\+DejaVuSans-Bold$/),
-    ]);
+    // A subset's tag comes from its glyphs, so only the part after it has a fixed order.
+    for (const name of baseFonts) expect(name).toMatch(/^[A-Z]{6}\+DejaVuSans(-Bold)?$/);
+    expect(baseFonts.map((name) => name.slice(7)).sort()).toEqual(['DejaVuSans', 'DejaVuSans-Bold']);
     expect(bytes.length).toBeLessThan(60_000); // subset, not the 750 KB font files
     expect(latin1.startsWith('%PDF-')).toBe(true);
   });

@@ -30,6 +30,18 @@ describe.skipIf(skipImageTests)('receipt text (pdftotext)', () => {
     }
   });
 
+  it('sums VAT per rate from the gross sums, and names the seller by the configured NIP', async () => {
+    const layout = pdfToText(await renderReceiptPdf(receipt, { language: 'pl', timeZone: 'Europe/Warsaw', sellerNip: '6762461234' }), true);
+    const rows = layout.split('\n').map((line) => line.trim().split(/\s{2,}/));
+    // 64,10 at 23%: VAT 11,99 (11,9862); 30,74 at 5%: VAT 1,46 (1,4638)
+    expect(rows).toContainEqual(['23%', '52,11', '11,99', '64,10']);
+    expect(rows).toContainEqual(['5%', '29,28', '1,46', '30,74']);
+    expect(rows).toContainEqual(['Razem', '81,39', '13,45', '94,84']);
+    expect(textRightOf(pdfWords(await renderReceiptPdf(receipt, { language: 'pl', timeZone: 'UTC', sellerNip: '6762461234' })), 'NIP sprzedawcy:')).toBe(
+      '676-246-12-34',
+    );
+  });
+
   it('leaves out the buyer NIP when there is none, and works in English', async () => {
     const text = flat(pdfToText(await renderReceiptPdf({ ...receipt, vatId: '' }, { language: 'en', timeZone: 'UTC' })));
     expect(text).toContain('Receipt No. 123/11/2026/P');

@@ -5,10 +5,12 @@ import { correctingInvoice, eurInvoice, longInvoice, plnInvoice, receipt } from 
 
 const zone = 'Europe/Warsaw';
 
+/** What a correcting invoice needs of plnInvoice, the invoice it corrects. */
+export const CORRECTED = { number: plnInvoice.number, issuedAt: plnInvoice.issuedAt, ksefNumber: plnInvoice.government!.id };
+
 export const SAMPLES = {
-  'invoice-pln': () => renderInvoicePdf(plnInvoice, { language: 'pl', timeZone: zone }),
-  'invoice-correcting': () =>
-    renderInvoicePdf(correctingInvoice, { language: 'pl', timeZone: zone, correctedNumber: 'FV/12/11/2026' }),
+  'invoice-pln': () => renderInvoicePdf(plnInvoice, { language: 'pl', timeZone: zone, exemptionBasis: 'art. 43 ust. 1 pkt 37 ustawy o VAT' }),
+  'invoice-correcting': () => renderInvoicePdf(correctingInvoice, { language: 'pl', timeZone: zone, corrected: CORRECTED }),
   'invoice-eur-en': () => renderInvoicePdf(eurInvoice, { language: 'en', timeZone: zone }),
   'invoice-120-items': () => renderInvoicePdf(longInvoice, { language: 'pl', timeZone: zone }),
   'receipt-pl': () => renderReceiptPdf(receipt, { language: 'pl', timeZone: zone }),

@@ -27,10 +27,12 @@ export function sampleInvoice(serial: number): Invoice {
     priceNet: priceGross / (1 + taxRate / 100),
     taxRate,
     quantity,
+    unit: '',
     isShipment: i === LINES.length - 1,
   }));
   const totalGross = items.reduce((sum, it) => sum + Math.round(it.priceGross * it.quantity * 100), 0) / 100;
-  const totalNet = items.reduce((sum, it) => sum + Math.round(it.priceNet * it.quantity * 100), 0) / 100;
+  // As BaseLinker keeps it: the sum of unrounded unit nets.
+  const totalNet = items.reduce((sum, it) => sum + it.priceNet * it.quantity, 0);
   return {
     kind: 'invoice',
     id: 100_000 + serial,
@@ -60,6 +62,8 @@ export function sampleInvoice(serial: number): Invoice {
     issuer: 'Anna Wiśniewska',
     correcting: null,
     exchange: null,
+    externalNumber: '',
+    government: null,
     items,
   };
 }

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   try {
     console.log('$ backup run');
     const first = await cli(['run'], env);
-    console.log(`\n$ backup run   (again: only a new orders CSV is stored)`);
+    console.log(`\n$ backup run   (again: only a new orders CSV and its order-items CSV are stored)`);
     await new Promise((r) => setTimeout(r, 1000));
     const second = await cli(['run'], env);
     console.log('\n$ backup status');

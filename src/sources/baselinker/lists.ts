@@ -1,5 +1,6 @@
 // Paging through BaseLinker's lists. Each call returns at most 100 entries and there are no page numbers, so each
 // list has its own safe way forward. Pages stream through: nothing holds a whole list in memory.
+import { decodeInvoiceFile, sniffFile, type FileKind } from './invoiceFile.js';
 import { malformed, list, num, record, text, type Wire } from './loose.js';
 import type { BaseLinkerApi, Params } from './transport.js';
 
@@ -90,17 +91,58 @@ function usableId(value: unknown): number | null {
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
-/** BaseLinker-issued invoices (not an external accounting system's) issued at or after `from`. */
+// Government data (the KSeF number and status) comes only when asked for; a backup always asks.
+const OWN_INVOICES: Params = { get_external_invoices: false, get_government_data: true };
+const ALL_INVOICES: Params = { get_external_invoices: true, get_government_data: true };
+
+/** BaseLinker-issued invoices (not those an external accounting system's file replaced) issued at or after `from`. */
 export function scanInvoices(api: BaseLinkerApi, from: number): AsyncGenerator<Wire> {
-  return scanById(api, 'getInvoices', 'invoices', 'invoice_id', { date_from: from, get_external_invoices: false }, false);
+  return scanById(api, 'getInvoices', 'invoices', 'invoice_id', { date_from: from, ...OWN_INVOICES }, false);
+}
+
+export interface ScannedInvoice {
+  raw: Wire;
+  /** Its file comes from an external accounting system (uploaded with addOrderInvoiceFile). */
+  external: boolean;
+}
+
+/**
+ * Every invoice issued at or after `from`, each marked own or external. BaseLinker tells them apart only by
+ * leaving external ones out when asked (get_external_invoices: false), so two lists are walked side by side, both
+ * sorted by id: an invoice of the full list that the own list lacks is external. Costs a second list request per
+ * 100 invoices and holds no list in memory.
+ */
+export async function* scanInvoicesWithExternal(api: BaseLinkerApi, from: number): AsyncGenerator<ScannedInvoice> {
+  const own = scanById(api, 'getInvoices', 'invoices', 'invoice_id', { date_from: from, ...OWN_INVOICES }, false);
+  let ownId = 0;
+  let ownDone = false;
+  try {
+    for await (const raw of scanById(api, 'getInvoices', 'invoices', 'invoice_id', { date_from: from, ...ALL_INVOICES }, false)) {
+      const id = usableId(raw.invoice_id);
+      if (id === null) {
+        // Unreadable: passed on as own, so that parsing rejects it and the run counts it.
+        yield { raw, external: false };
+        continue;
+      }
+      while (!ownDone && ownId < id) {
+        const next = await own.next();
+        if (next.done) ownDone = true;
+        else ownId = usableId(next.value.invoice_id) ?? ownId;
+      }
+      yield { raw, external: ownId !== id };
+    }
+  } finally {
+    await own.return(undefined);
+  }
 }
 
 export function scanReceipts(api: BaseLinkerApi, from: number, to: number): AsyncGenerator<Wire> {
   return scanById(api, 'getReceipts', 'receipts', 'receipt_id', { date_from: from, date_to: to }, true);
 }
 
+/** One invoice, own or external, with its government data. */
 export async function fetchInvoice(api: BaseLinkerApi, invoiceId: number): Promise<Wire | null> {
-  const found = list((await api.call('getInvoices', { invoice_id: invoiceId, get_external_invoices: false })).invoices, 'invoices');
+  const found = list((await api.call('getInvoices', { invoice_id: invoiceId, ...ALL_INVOICES })).invoices, 'invoices');
   return found.length > 0 ? record(found[0], 'invoice') : null;
 }
 
@@ -114,13 +156,22 @@ export async function fetchStatusNames(api: BaseLinkerApi): Promise<Map<number, 
   return new Map(statuses.map((s) => record(s, 'status')).map((s) => [num(s.id, 'status id'), text(s.name)]));
 }
 
-/** BaseLinker's own PDF of an invoice, or null when it sends something that is not a PDF. */
-export async function fetchInvoiceFile(api: BaseLinkerApi, invoiceId: number): Promise<Uint8Array | null> {
-  const answer = await api.call('getInvoiceFile', { invoice_id: invoiceId, get_external: false });
-  const data = text(answer.invoice);
-  const base64 = data.startsWith('data:') ? data.slice('data:'.length) : data;
-  const bytes = Buffer.from(base64, 'base64');
-  return bytes.subarray(0, 5).toString('latin1') === '%PDF-' ? new Uint8Array(bytes) : null;
+export interface InvoiceFile {
+  bytes: Uint8Array;
+  /** What the bytes are, whatever the answer called them. */
+  kind: FileKind;
+  /** The number BaseLinker gives with the file: the external system's when `external`. */
+  number: string;
+}
+
+/**
+ * An invoice's file: BaseLinker's own (the official copy, with the KSeF number and QR code once KSeF has accepted
+ * the invoice) or, with `external`, the file an external accounting system produced. One request.
+ */
+export async function fetchInvoiceFile(api: BaseLinkerApi, invoiceId: number, o: { external: boolean }): Promise<InvoiceFile> {
+  const answer = await api.call('getInvoiceFile', { invoice_id: invoiceId, get_external: o.external });
+  const bytes = decodeInvoiceFile(answer.invoice);
+  return { bytes, kind: sniffFile(bytes), number: text(answer.invoice_number).trim() };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Address, Buyer, Invoice, InvoiceItem, Order, OrderProduct, Receipt, ReceiptItem } from '../../domain/documents.js';
+import type { Address, Buyer, GovernmentData, Invoice, InvoiceItem, Order, OrderProduct, Receipt, ReceiptItem } from '../../domain/documents.js';
 import { flag, id, list, num, record, text, type Wire } from './loose.js';
 
 export function parseOrder(raw: unknown): Order {
@@ -40,6 +40,11 @@ export function parseOrder(raw: unknown): Order {
     wantInvoice: flag(o.want_invoice),
     userComments: text(o.user_comments),
     adminComments: text(o.admin_comments),
+    extraField1: text(o.extra_field_1),
+    extraField2: text(o.extra_field_2),
+    orderPage: text(o.order_page),
+    pickState: num(o.pick_state, what('pick_state')),
+    packState: num(o.pack_state, what('pack_state')),
     products: list(o.products, what('products')).map((p, i) => parseOrderProduct(p, `${what('product')} ${i + 1}`)),
   };
 }
@@ -60,10 +65,17 @@ function parseOrderProduct(raw: unknown, what: string): OrderProduct {
   const p = record(raw, what);
   return {
     ...readLine(p, what),
+    orderProductId: text(p.order_product_id),
     productId: text(p.product_id),
     variantId: text(p.variant_id),
     attributes: text(p.attributes),
     weight: num(p.weight, `${what} weight`),
+    storage: text(p.storage),
+    storageId: text(p.storage_id),
+    warehouseId: text(p.warehouse_id),
+    location: text(p.location),
+    auctionId: text(p.auction_id),
+    bundleId: text(p.bundle_id),
   };
 }
 
@@ -117,6 +129,8 @@ export function parseInvoice(raw: unknown): Invoice {
       exchangeRate > 0
         ? { currency: text(i.exchange_currency), rate: exchangeRate, date: text(i.exchange_date), info: text(i.exchange_info) }
         : null,
+    externalNumber: text(i.external_invoice_number).trim(),
+    government: parseGovernment(i, what),
     items: list(i.items, what('items')).map((item, n) => parseInvoiceItem(item, `${what('item')} ${n + 1}`)),
   };
 }
@@ -126,8 +140,17 @@ function parseInvoiceItem(raw: unknown, what: string): InvoiceItem {
   return {
     ...readLine(p, what),
     priceNet: num(p.price_netto, `${what} price_netto`),
+    // Not among the documented item fields; read in case an account's records carry one.
+    unit: text(p.unit).trim(),
     isShipment: flag(p.is_shipment),
   };
+}
+
+/** gov_id, gov_date and gov_status come only with get_government_data; absent, there is nothing to say. */
+function parseGovernment(i: Wire, what: (field: string) => string): GovernmentData | null {
+  if (!('gov_id' in i) && !('gov_status' in i) && !('gov_date' in i)) return null;
+  const date = num(i.gov_date, what('gov_date'));
+  return { id: text(i.gov_id).trim(), date: date > 0 ? date : null, status: num(i.gov_status, what('gov_status')) };
 }
 
 /** The list entry of a receipt: everything but currency and total, which getReceipts does not send. */

@@ -4,11 +4,13 @@
 
 import type { WireOrderStatus, WireSeries } from './shop.js';
 
+export const SELLER_NIP = '6762461234';
+
 export const SELLER = [
   'Bursztynowy Kram Sp. z o.o.',
   'ul. Świętego Tomasza 24/5',
   '31-027 Kraków',
-  'NIP: 6762461234',
+  `NIP: ${SELLER_NIP}`,
   'mBank 12 1140 2004 0000 3102 7654 3210',
 ].join('\n');
 

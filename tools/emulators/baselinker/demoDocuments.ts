@@ -3,7 +3,7 @@
 // issued for. Amounts are derived from the order, so invoice, receipt and order always agree.
 
 import { ISSUER, PEOPLE, PRODUCTS, SELLER, SERIES_ID, STATUS, type Person } from './demoCatalog.js';
-import { deliveryOf, lineTaxRate, linePrice, paymentFor, type OrderLine, type OrderSpec } from './demoOrders.js';
+import { deliveryOf, linesFor, lineTaxRate, linePrice, paymentFor, type OrderLine, type OrderSpec } from './demoOrders.js';
 import { DAY, HOUR, type AccountClock } from './demoTime.js';
 import type { ShopInvoice, WireInvoiceItem, WireReceipt, WireReceiptItem } from './shop.js';
 
@@ -71,7 +71,7 @@ export function planDocuments(clock: AccountClock): DocumentPlan {
     const cod = sale.cod ?? false;
     const spec: OrderSpec = {
       buyer: sale.buyer,
-      lines: sale.lines,
+      lines: linesFor(sale.buyer, sale.lines),
       currency: sale.currencyPln ? 'PLN' : sale.buyer.countryCode === 'DE' ? 'EUR' : sale.buyer.countryCode === 'CZ' ? 'CZK' : 'PLN',
       source: 'shop',
       dateAdd: confirmedAt - 5 * 60,
@@ -140,10 +140,10 @@ export function planDocuments(clock: AccountClock): DocumentPlan {
   normal(
     {
       buyer: PEOPLE.kun, currencyPln: true, payment: 'Przelew',
-      lines: [{ product: P.knife, quantity: 3, taxRate: -0.03 }, { product: P.bracelet, quantity: 5, taxRate: -0.03 }],
+      lines: [{ product: P.knife, quantity: 3 }, { product: P.bracelet, quantity: 5 }],
       delivery: { method: 'Kurier DPD Classic (CZ)', module: 'dpd', price: 39 },
     },
-    { payToDays: 14, additionalInfo: 'Odwrotne obciążenie – art. 28b ustawy o VAT.' },
+    { payToDays: 14, additionalInfo: 'Wewnątrzwspólnotowa dostawa towarów (WDT), stawka 0% – art. 42 ust. 1 ustawy o VAT.' },
   );
   thisMonth.push((k, issuedAt) => ({
     kind: 'external', seriesId: SERIES_ID.external, number: `ZEW/1/${cur.month}/${cur.year}`, subId: 1, ...cur, issuedAt,
@@ -153,7 +153,8 @@ export function planDocuments(clock: AccountClock): DocumentPlan {
   normal({ buyer: PEOPLE.zofia, lines: [{ product: P.horse, quantity: 1 }] }, { stringPrices: true });
   normal(
     { buyer: PEOPLE.zazolc, payment: 'Przelew', lines: [{ product: P.tablecloth, quantity: 2 }, { product: P.mug, quantity: 6 }, { product: P.insurance, quantity: 1 }] },
-    { payToDays: 14 },
+    // BaseLinker has no field for the basis of an exemption: sellers write it here.
+    { payToDays: 14, additionalInfo: 'Ubezpieczenie przesyłki zwolnione z VAT na podstawie art. 43 ust. 1 pkt 37 ustawy o VAT.' },
   );
   normal({ buyer: PEOPLE.pawel, lines: [{ product: P.knife, quantity: 1 }] });
   thisMonth.push((_k, issuedAt) => {
@@ -212,11 +213,14 @@ export function toShopInvoice(plan: InvoicePlan, ids: { invoiceId: number; order
   });
   const delivery = deliveryOf(spec);
   if (!plan.correctionLines && delivery.price > 0) {
-    const reverseCharge = spec.lines.every((l) => lineTaxRate(l) === -0.03);
-    items.push(item(delivery.method, '', '', delivery.price, reverseCharge ? -0.03 : 23, 1, true, plan.stringPrices));
+    // The transport of an intra-EU supply is part of it, at the same 0%.
+    const zeroRated = spec.lines.every((l) => lineTaxRate(l) === 0);
+    items.push(item(delivery.method, '', '', delivery.price, zeroRated ? 0 : 23, 1, true, plan.stringPrices));
   }
-  const sum = (key: 'price_brutto' | 'price_netto') =>
-    items.reduce((acc, i) => acc + Math.round(Number(i[key]) * 100) * i.quantity, 0) / 100;
+  // As BaseLinker keeps them: the gross total in grosze, the net total as the sum of the four-decimal unit nets
+  // (its documented sample has 205.691).
+  const grossTotal = items.reduce((acc, i) => acc + Math.round(Number(i.price_brutto) * 100) * i.quantity, 0) / 100;
+  const netTotal = Math.round(items.reduce((acc, i) => acc + Number(i.price_netto) * 10_000 * i.quantity, 0)) / 10_000;
   return {
     invoice_id: ids.invoiceId,
     order_id: ids.orderId,
@@ -231,8 +235,8 @@ export function toShopInvoice(plan: InvoicePlan, ids: { invoiceId: number; order
     date_sell: plan.corrects ? plan.corrects.order.dateConfirmed : spec.dateConfirmed,
     date_pay_to: plan.payToDays ? plan.issuedAt + plan.payToDays * DAY : 0,
     currency: spec.currency,
-    total_price_brutto: sum('price_brutto'),
-    total_price_netto: sum('price_netto'),
+    total_price_brutto: grossTotal,
+    total_price_netto: netTotal,
     payment: spec.paymentMethod,
     additional_info: plan.additionalInfo ?? '',
     invoice_fullname: b.fullname,
@@ -256,6 +260,7 @@ export function toShopInvoice(plan: InvoicePlan, ids: { invoiceId: number; order
     exchange_info: plan.exchange?.info ?? '',
     items,
     external: plan.kind === 'external',
+    government: null,
   };
 }
 
@@ -298,12 +303,13 @@ function item(
   name: string, sku: string, ean: string, gross: number, taxRate: number, quantity: number, isShipment: boolean,
   asStrings = false,
 ): WireInvoiceItem {
-  // Unit net from unit gross, rounded to the grosz; special rates (zw, np, oo) carry no VAT.
-  const net = taxRate >= 0 ? Math.round((gross / (1 + taxRate / 100)) * 100) / 100 : gross;
+  // Unit net from unit gross to four decimals, as BaseLinker derives it (99 gross at 23% is 80.4878 net); special
+  // rates (zw, np, oo) carry no VAT.
+  const net = taxRate >= 0 ? Math.round((gross / (1 + taxRate / 100)) * 10_000) / 10_000 : gross;
   return {
     name, sku, ean,
     price_brutto: asStrings ? gross.toFixed(2) : gross,
-    price_netto: asStrings ? net.toFixed(2) : net,
+    price_netto: asStrings ? String(net) : net,
     tax_rate: taxRate,
     quantity,
     is_shipment: isShipment ? 1 : 0,

@@ -11,7 +11,7 @@ import type { WireOrder, WireOrderProduct } from './shop.js';
 export interface OrderLine {
   product: Product;
   quantity: number;
-  /** Overrides the product's rate (reverse charge sales carry -0.03 and net prices). */
+  /** Overrides the product's rate (0% intra-EU supplies and -0.03 reverse charge sales carry net prices). */
   taxRate?: number;
 }
 
@@ -39,11 +39,24 @@ export interface OrderSpec {
   variant: number;
 }
 
-/** Unit gross price of a line in the order's currency; reverse-charge lines are sold at the net price. */
+/** Unit gross price of a line in the order's currency; zero-rated and reverse-charge lines are sold at the net price. */
 export function linePrice(line: OrderLine, currency: Currency): number {
   const gross = line.product.price[currency];
-  if (line.taxRate === -0.03 && line.product.taxRate > 0) return cents(gross / (1 + line.product.taxRate / 100));
+  if ((line.taxRate === 0 || line.taxRate === -0.03) && line.product.taxRate > 0) return cents(gross / (1 + line.product.taxRate / 100));
   return gross;
+}
+
+/**
+ * Goods sent to a company with a VAT id in another EU country are an intra-EU supply (WDT): 0% in Poland, the
+ * buyer accounts for the VAT at home (art. 42 of the VAT act). Reverse charge ("oo") and art. 28b are for services.
+ */
+export function isIntraEuSupply(buyer: Person): boolean {
+  return buyer.countryCode !== 'PL' && buyer.nip !== '';
+}
+
+/** The lines of a sale to this buyer: zero-rated when they are an intra-EU supply. */
+export function linesFor(buyer: Person, lines: OrderLine[]): OrderLine[] {
+  return isIntraEuSupply(buyer) ? lines.map((line) => ({ ...line, taxRate: 0 })) : lines;
 }
 
 export function lineTaxRate(line: OrderLine): number {

@@ -12,14 +12,19 @@
 //   run does NOT find it. This is the documented cost of having no server-side filter on date_in_status.
 // - Three unconfirmed orders (d 1 and d 0): getOrders leaves them out unless get_unconfirmed_orders is set.
 // - Invoices and receipts of asOf's month and the previous month's last days (see demoDocuments.ts).
+// - KSeF: every invoice BaseLinker issued a day or more before the end of asOf was accepted and has its KSeF number;
+//   later ones are sent and still waiting. The external system's invoice has no KSeF data in BaseLinker.
 // No order is confirmed 88–92 days back, and no status changes within a day of the window's start (00:00 on
 // d 29), so what a default run must export never hangs on a client's rounding.
 
-import { SERIES, STATUSES, STATUS } from './demoCatalog.js';
+import { createHash } from 'node:crypto';
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { SELLER_NIP, SERIES, STATUSES, STATUS } from './demoCatalog.js';
 import { planDocuments, toShopInvoice, toWireReceipt } from './demoDocuments.js';
 import { backgroundOrders, specialOrders, toWireOrder, type OrderSpec } from './demoOrders.js';
 import { accountClock, DAY, HOUR } from './demoTime.js';
-import type { Shop } from './shop.js';
+import type { Shop, ShopGovernmentData, ShopInvoice } from './shop.js';
 
 export interface DemoShopOptions {
   /** The day the shop is "as of", YYYY-MM-DD in the account's time zone. */
@@ -47,7 +52,10 @@ export interface DemoLandmarks {
     corrected: string;
     eur: string;
     exempt: string;
-    reverseCharge: string;
+    /** Goods to a Czech company: an intra-EU supply at 0%. */
+    intraEu: string;
+    /** Issued less than a day before the end of asOf: sent to KSeF, no number yet. */
+    ksefPending: string[];
     /** The number BaseLinker lists for the invoice an external system issued. */
     external: string;
   };
@@ -84,6 +92,8 @@ function buildDemo(opts: DemoShopOptions): { shop: Shop; landmarks: DemoLandmark
       correctedId: plan.corrects ? (invoiceIds.get(plan.corrects) as number) : 0,
     }),
   );
+  const endOfAsOf = clock.at(-1);
+  for (const invoice of invoices) if (!invoice.external) invoice.government = ksefState(invoice, endOfAsOf, clock.timeZone);
   const receipts = [...documents.receipts]
     .sort((a, b) => a.issuedAt - b.issuedAt)
     .map((plan, k) => toWireReceipt(plan, { receiptId: FIRST_RECEIPT_ID + k, orderId: idOf(plan.order) }));
@@ -110,7 +120,8 @@ function buildDemo(opts: DemoShopOptions): { shop: Shop; landmarks: DemoLandmark
       corrected: numbered((i) => invoices.some((c) => c.correcting_to_invoice_id === i.invoice_id)),
       eur: numbered((i) => i.currency === 'EUR'),
       exempt: numbered((i) => i.items.some((it) => it.tax_rate === -1)),
-      reverseCharge: numbered((i) => i.items.some((it) => it.tax_rate === -0.03)),
+      intraEu: numbered((i) => i.invoice_country_code !== 'PL' && i.items.every((it) => it.tax_rate === 0)),
+      ksefPending: invoices.filter((i) => i.government?.status === 1).map((i) => i.number),
       external: numbered((i) => i.external),
     },
     receipts: {
@@ -120,6 +131,23 @@ function buildDemo(opts: DemoShopOptions): { shop: Shop; landmarks: DemoLandmark
     },
   };
   return { shop, landmarks };
+}
+
+/** KSeF accepts an invoice within hours; one issued in the last day before the end of asOf is still waiting. */
+function ksefState(invoice: ShopInvoice, endOfAsOf: number, timeZone: string): ShopGovernmentData {
+  if (endOfAsOf - invoice.date_add < DAY) return { id: '', date: invoice.date_add + 10 * 60, status: 1 };
+  const acceptedAt = invoice.date_add + 2 * HOUR;
+  return { id: ksefNumber(SELLER_NIP, acceptedAt, invoice.invoice_id, timeZone), date: acceptedAt, status: 2 };
+}
+
+/**
+ * A number in KSeF's format: the seller's NIP, the day KSeF took the invoice, twelve hex digits of KSeF's own, and
+ * two more that stand for its checksum (e.g. 5265877635-20250626-010080DD2B5E-26). Deterministic per invoice.
+ */
+export function ksefNumber(nip: string, acceptedAt: number, invoiceId: number, timeZone: string): string {
+  const day = format(new TZDate(acceptedAt * 1000, timeZone), 'yyyyMMdd');
+  const hex = createHash('sha256').update(`ksef-${invoiceId}`).digest('hex').toUpperCase();
+  return `${nip}-${day}-${hex.slice(0, 12)}-${hex.slice(12, 14)}`;
 }
 
 /**

@@ -1,17 +1,20 @@
 // A real, small PDF for getInvoiceFile, so clients exercise genuine bytes (the %PDF magic, base64 of binary).
 // Deterministic: the same invoice always gives the same bytes (fixed dates, no generated ids), so tests can
-// compare files across runs and a changed invoice gives a changed file.
+// compare files across runs and a changed invoice gives a changed file. Once KSeF accepted an invoice, its official
+// copy carries the KSeF number under a QR code, as BaseLinker's does; the emulator draws a square pattern derived
+// from the number in its place (KSeF's real code encodes a hash of the structured invoice, which this has not).
 
+import { createHash } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { WireInvoice } from './shop.js';
 
 const FONT_SIZE = 9;
 const LINE = 12;
 const MARGIN = 40;
 
-export async function invoicePdf(invoice: WireInvoice, opts: { external: boolean }): Promise<Uint8Array> {
+export async function invoicePdf(invoice: WireInvoice, opts: { external: boolean; ksefNumber: string }): Promise<Uint8Array> {
   // updateMetadata: false keeps pdf-lib from stamping the current time into the file.
   const doc = await PDFDocument.create({ updateMetadata: false });
   const issued = new Date(invoice.date_add * 1000);
@@ -45,7 +48,43 @@ export async function invoicePdf(invoice: WireInvoice, opts: { external: boolean
   if (invoice.correcting_reason) writer(`Przyczyna korekty: ${invoice.correcting_reason}`);
   if (invoice.additional_info) writer(invoice.additional_info);
   writer(`Wystawil(a): ${invoice.issuer}`);
+  if (opts.ksefNumber) drawKsefCode(page, font, opts.ksefNumber);
   return doc.save({ useObjectStreams: false });
+}
+
+/** A 21×21 pattern (a QR code's size) from a hash of the number, with the number printed under it. */
+function drawKsefCode(page: PDFPage, font: PDFFont, ksefNumber: string): void {
+  const cell = 3;
+  const [x0, y0] = [page.getWidth() - MARGIN - 21 * cell, MARGIN + 20];
+  const bits = createHash('sha256').update(ksefNumber).digest();
+  for (let i = 0; i < 21 * 21; i++) {
+    if ((bits[i % bits.length]! >> (i % 8)) & 1) {
+      page.drawRectangle({ x: x0 + (i % 21) * cell, y: y0 + Math.floor(i / 21) * cell, width: cell, height: cell, color: rgb(0, 0, 0) });
+    }
+  }
+  page.drawText(`KSeF: ${ksefNumber}`, { x: MARGIN, y: MARGIN + 8, size: FONT_SIZE, font });
+}
+
+/** An external accounting system's e-invoice as XML (the shape of Poland's FA schema, much abridged). */
+export function externalInvoiceXml(invoice: WireInvoice): Uint8Array {
+  const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const lines = invoice.items
+    .map((item, k) => `    <FaWiersz><NrWierszaFa>${k + 1}</NrWierszaFa><P_7>${esc(item.name)}</P_7><P_8B>${item.quantity}</P_8B><P_9B>${item.price_brutto}</P_9B></FaWiersz>`)
+    .join('\n');
+  const xml = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<Faktura xmlns="http://crd.gov.pl/wzor/2025/06/25/13775/">',
+    '  <Fa>',
+    `    <KodWaluty>${esc(invoice.currency)}</KodWaluty>`,
+    `    <P_1>${day(invoice.date_add)}</P_1>`,
+    `    <P_2>${esc(invoice.external_invoice_number)}</P_2>`,
+    `    <P_15>${invoice.total_price_brutto}</P_15>`,
+    lines,
+    '  </Fa>',
+    '</Faktura>',
+    '',
+  ].join('\n');
+  return new Uint8Array(Buffer.from(xml, 'utf8'));
 }
 
 function lineWriter(page: PDFPage, font: PDFFont): (text: string, size?: number) => void {

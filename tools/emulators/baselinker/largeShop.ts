@@ -14,7 +14,7 @@
 
 import { currencyFor, EVERYDAY_BUYERS, EVERYDAY_PRODUCTS, PEOPLE, SERIES, SERIES_ID, STATUS, STATUSES, type Person, type Product } from './demoCatalog.js';
 import { toShopInvoice, toWireReceipt, type InvoicePlan, type ReceiptPlan } from './demoDocuments.js';
-import { paymentFor, toWireOrder, type OrderLine, type OrderSpec } from './demoOrders.js';
+import { linesFor, paymentFor, toWireOrder, type OrderLine, type OrderSpec } from './demoOrders.js';
 import { accountClock, DAY, HOUR, seededRandom } from './demoTime.js';
 import type { Shop } from './shop.js';
 
@@ -81,7 +81,7 @@ export function largeShop(o: LargeShopOptions): Shop {
     const inStatus = Math.min(confirmedAt + (1 + (k % 3)) * DAY + (k % 5) * HOUR, latest);
     const spec: OrderSpec = {
       buyer,
-      lines,
+      lines: linesFor(buyer, lines),
       currency: currencyFor(buyer.countryCode),
       source: allegro ? 'allegro' : 'shop',
       dateAdd: confirmedAt - 60 - (k % 7) * 41,

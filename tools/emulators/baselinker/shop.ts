@@ -156,10 +156,24 @@ export interface WireInvoice {
   items: WireInvoiceItem[];
 }
 
+/** An invoice's fate in KSeF (Poland's e-invoicing system), as BaseLinker knows it. */
+export interface ShopGovernmentData {
+  /** The KSeF number, '' until KSeF accepted the invoice. */
+  id: string;
+  /** Unix seconds. */
+  date: number;
+  /** 1 sent, 2 accepted, 3 rejected, 5 offline mode. */
+  status: number;
+}
+
 /** An invoice as the account holds it: the wire record plus what the account knows but the list does not say. */
 export interface ShopInvoice extends WireInvoice {
   /** Issued by an external accounting system; getInvoices leaves it out when get_external_invoices is false. */
   external: boolean;
+  /** What getInvoiceFile with get_external serves for an external invoice; a PDF unless set. */
+  externalFile?: 'pdf' | 'xml';
+  /** Sent only with get_government_data; null for an invoice never sent to KSeF. */
+  government: ShopGovernmentData | null;
 }
 
 export interface WireReceiptItem {
