@@ -26,6 +26,7 @@ export async function main(argv: string[], entry: string): Promise<ExitCode> {
     .option('--dry-run', 'show what would be stored where; write nothing')
     .option('--json', 'one JSON document on stdout at the end: exit code, counts, and the files stored (or planned)')
     .option('--account <ids>', 'only these accounts (comma-separated ids)')
+    .option('--shard <i/n>', "only this process's share of the accounts: shard i (from 0) of n (also BACKUP_SHARD)")
     .action(async (options) => {
       exitCode = await runCommand(options);
     });

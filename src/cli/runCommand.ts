@@ -8,6 +8,8 @@ import { runBackup, type RunReport } from '../backup/run.js';
 import type { Config } from '../config/config.js';
 import { DOCUMENT_KINDS, type DocumentKind } from '../domain/documents.js';
 import { createDestinations } from '../destinations/create.js';
+import { sharedResources, type SharedResources } from '../destinations/plugin.js';
+import pLimit from 'p-limit';
 import { Ledger } from '../ledger/ledger.js';
 import { processClock, systemClock } from '../lib/clock.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
@@ -16,6 +18,7 @@ import { acquireRunLock } from '../schedule/lock.js';
 import { reportFailure } from './failure.js';
 import { terminalProgress } from './progressBar.js';
 import { withSession, type Session } from './session.js';
+import { chosenShard, shardOf } from './shard.js';
 import { createTransport, interactive } from './setup.js';
 
 export interface RunOptions {
@@ -24,6 +27,7 @@ export interface RunOptions {
   dryRun?: boolean;
   json?: boolean;
   account?: string;
+  shard?: string;
 }
 
 /** What `backup run --json` prints for an account: one document, at the end. */
@@ -39,25 +43,33 @@ export interface RunJson {
   planned?: { destination: string; path: string }[];
 }
 
+/**
+ * `backup run`: every account of the installation (or those named, or this process's shard of them), side by side
+ * up to `parallelAccounts` at once, since each account's BaseLinker budget is its own. What several accounts share
+ * (one Google account's write budget) they share through one set of shared resources. One account's failure never
+ * stops the others; the exit code is the most severe of theirs.
+ */
 export async function runCommand(options: RunOptions): Promise<ExitCode> {
   const dryRun = Boolean(options.dryRun);
+  const shard = chosenShard(options.shard);
   return withSession({ logFile: !dryRun }, async (session) => {
-    const accounts = session.accounts(options.account);
-    let worst: ExitCode = ExitCode.ok;
-    const documents: RunJson[] = [];
-    for (const config of accounts) {
-      const outcome = await runAccount(session, config, options);
-      worst = mostSevere(worst, outcome.exitCode);
-      documents.push(outcome.json);
-    }
+    const named = session.accounts(options.account);
+    const accounts = shard ? named.filter((a) => shardOf(a.account.id, shard.count) === shard.index) : named;
+    if (shard) session.logger.info(`shard ${shard.index}/${shard.count}: ${accounts.length} of ${named.length} accounts (${accounts.map((a) => a.account.id).join(', ') || 'none'})`);
+    const shared = sharedResources();
+    const limit = pLimit(session.installation.settings.parallelAccounts);
+    const outcomes = await Promise.all(accounts.map((config) => limit(() => runAccount(session, config, options, shared))));
+    const worst = outcomes.reduce<ExitCode>((w, o) => mostSevere(w, o.exitCode), ExitCode.ok);
+    const documents = outcomes.map((o) => o.json);
     if (options.json) process.stdout.write(`${JSON.stringify(documents.length === 1 ? documents[0] : { exitCode: worst, accounts: documents })}\n`);
     return worst;
   });
 }
 
 /** One account's run, its failures reported and turned into its exit code; the other accounts go on. */
-async function runAccount(session: Session, config: Config, options: RunOptions): Promise<{ exitCode: ExitCode; json: RunJson }> {
-  const { logger } = session;
+async function runAccount(session: Session, config: Config, options: RunOptions, shared: SharedResources): Promise<{ exitCode: ExitCode; json: RunJson }> {
+  // Each line says whose it is, once there is more than one account to tell apart.
+  const logger = config.account.implicit ? session.logger : session.logger.child({ account: config.account.id });
   const dryRun = Boolean(options.dryRun);
   const ping = createHealthPing(dryRun ? null : config.healthcheck.url, logger);
   let exitCode: ExitCode = ExitCode.unexpected;
@@ -82,15 +94,16 @@ async function runAccount(session: Session, config: Config, options: RunOptions)
     const ledger = dryRun ? Ledger.scratchCopy(config.dataDir) : Ledger.open(config.dataDir);
     closing.push(() => ledger.close());
     if (ledger.wasLost) logger.warn(`the ledger in ${config.dataDir} was lost; it is rebuilt from what the destinations hold`);
-    const destinations = createDestinations({ config, ledger, clock, logger });
+    const destinations = createDestinations({ config, ledger, clock, logger, shared });
     ledger.closeInterruptedRuns();
     const spoolDir = dryRun ? fs.mkdtempSync(path.join(os.tmpdir(), 'blb-dry-run-')) : path.join(config.dataDir, 'spool');
     if (dryRun) closing.push(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
     const progress = interactive(config.log.format) && !options.json ? terminalProgress(process.stderr) : undefined;
     report = await runBackup({ config, ledger, destinations, api, clock, logger, progress, executor: dryRun ? recordingExecutor : storingExecutor, spoolDir }, { asOf, kinds });
     if (dryRun && !options.json) {
-      for (const p of report.tally.planned) process.stdout.write(`${p.destination}  ${p.path}\n`);
-      process.stdout.write(`dry run: ${report.tally.planned.length} files would be stored\n${describeEstimate(estimateRun(config, ledger, report.tally, api.requestCount))}\n`);
+      const heading = config.account.implicit ? '' : `account ${config.account.id}\n`;
+      const planned = report.tally.planned.map((p) => `${p.destination}  ${p.path}\n`).join('');
+      process.stdout.write(`${heading}${planned}dry run: ${report.tally.planned.length} files would be stored\n${describeEstimate(estimateRun(config, ledger, report.tally, api.requestCount))}\n`);
     } else if (!dryRun) {
       const meta = { account: config.account.id, requests: api.requestCount };
       if (report.exitCode === ExitCode.ok) logger.info(report.message, meta);
@@ -101,7 +114,7 @@ async function runAccount(session: Session, config: Config, options: RunOptions)
     exitCode = reportFailure(logger, error);
     failure = error instanceof Error ? error.message : String(error);
   } finally {
-    if (pinged) await ping.finish(exitCode, session.recent.lines);
+    if (pinged) await ping.finish(exitCode, session.recent.linesOf(config.account.id));
     for (const close of closing.reverse()) close();
   }
   return { exitCode, json: runJson(config, exitCode, dryRun, report, failure) };

@@ -59,6 +59,7 @@ export async function statusCommand(options: { json?: boolean; limit?: string; a
     const statuses = session.accounts(options.account).map((config) => readStatus(config, limit));
     const several = session.installation.accounts.length > 1 || !session.installation.accounts[0]!.account.implicit;
     if (options.json) process.stdout.write(`${JSON.stringify(several ? { accounts: statuses } : statuses[0], null, 2)}\n`);
+    else if (several && options.account === undefined) process.stdout.write(formatAccounts(statuses));
     else process.stdout.write(statuses.map((s) => (several ? `account ${s.account}\n${indent(formatStatus(s))}` : formatStatus(s))).join('\n'));
     return ExitCode.ok;
   });
@@ -69,6 +70,21 @@ function parseLimit(raw: string | undefined): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 1000) throw new UsageError(`--limit must be a whole number of runs from 1 to 1000 (got ${JSON.stringify(raw)})`);
   return n;
+}
+
+/** Several accounts, one line each: the last run's outcome, what it stored and failed, and the cutoff. */
+function formatAccounts(statuses: Status[]): string {
+  const rows = statuses.map((s) => {
+    const last = s.runs[0];
+    const stored = last ? Object.entries(last.stored).map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing' : '';
+    const failed = last ? String(Object.values(last.failed).reduce((a, b) => a + b, 0)) : '';
+    const revoked = s.destinations.filter((d) => d.revokedAt).map((d) => `${d.id} REVOKED`);
+    return [s.account, last?.startedAt ?? 'never', last ? `${last.outcome}${last.exitCode ? ` (exit ${last.exitCode})` : ''}` : '', stored, failed, s.cutoff ?? 'not fixed yet', revoked.join(', ')];
+  });
+  const header = ['account', 'last run', 'outcome', 'stored', 'failed', 'cutoff', ''];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return `${[line(header), ...rows.map(line)].join('\n')}\n(\`backup status --account <id>\` shows one account's runs and destinations)\n`;
 }
 
 function indent(text: string): string {

@@ -25,19 +25,29 @@ const readableLine = winston.format.combine(
   redactLine(),
 );
 
-/** The last lines logged, kept for a failure report (the health ping's body). */
+/**
+ * The last lines logged, kept for a failure report (the health ping's body): per account, since accounts run side
+ * by side and each pings about its own night.
+ */
 export class RecentLines extends Transport {
-  readonly lines: string[] = [];
+  private readonly byAccount = new Map<string, string[]>();
   constructor(private readonly max = 50) {
     super({ format: jsonLine });
   }
   override log(info: Record<string | symbol, unknown>, next: () => void): void {
     const line = info[MESSAGE];
     if (typeof line === 'string') {
-      this.lines.push(line);
-      if (this.lines.length > this.max) this.lines.shift();
+      const key = typeof info.account === 'string' ? info.account : '';
+      const lines = this.byAccount.get(key) ?? [];
+      lines.push(line);
+      if (lines.length > this.max) lines.shift();
+      this.byAccount.set(key, lines);
     }
     next();
+  }
+  /** The lines of one account's run (and those of no account in particular). */
+  linesOf(account: string): string[] {
+    return [...(this.byAccount.get('') ?? []), ...(this.byAccount.get(account) ?? [])];
   }
 }
 

@@ -124,6 +124,20 @@ describe('Google Drive destination', () => {
     expect(filesOnly(emu)).toHaveLength(4);
   });
 
+  it('two processes creating the same new folders at once settle on one, and a listing sees what went into either', async () => {
+    const { emu } = await setup();
+    const [a, b] = [driveOn(emu, memoryFolders()), driveOn(emu, memoryFolders())];
+    await Promise.all([
+      a.put({ folder: FOLDER, name: 'a.pdf', contentType: 'application/pdf', body: pdf('a'), identity: identityFor(await a.newToken(), pdf('a')) }),
+      b.put({ folder: FOLDER, name: 'b.pdf', contentType: 'application/pdf', body: pdf('b'), identity: identityFor(await b.newToken(), pdf('b')) }),
+    ]);
+    const stored = emu.files.filter((f) => f.name.endsWith('.pdf'));
+    expect(stored.map((f) => f.parents[0])).toEqual([stored[0]!.parents[0], stored[0]!.parents[0]]);
+    const listed = await driveOn(emu, memoryFolders()).list(FOLDER);
+    expect(listed.files.map((f) => f.name).sort()).toEqual(['a.pdf', 'b.pdf']);
+    expect(emu.forbiddenCalls).toEqual([]);
+  });
+
   it('adopts folders that exist, choosing the oldest of duplicates and touching none', async () => {
     const { emu, destination } = await setup();
     const twins = [1, 2, 3].map(() => emu.seed({ name: 'BaseLinker Backup', mimeType: 'application/vnd.google-apps.folder' }));

@@ -117,10 +117,10 @@ describe('backup to Google Drive, end to end', () => {
     expect(drive.tree().filter((p) => p.endsWith('/'))).toEqual([
       'BaseLinker Backup/', 'BaseLinker Backup/.baselinker-backup/', 'BaseLinker Backup/2026/', `${MONTH}/`, `${MONTH}/Invoices/`, `${MONTH}/Orders/`, `${MONTH}/Receipts/`,
     ]);
-    // About one request per stored document: one upload each, a list and a create per new folder, one batch of
+    // About one request per stored document: one upload each, a list, a create and a second list per new folder, one batch of
     // ids, one check of the sign-in, and a listing of the root: whether it holds this account's backup already.
     expect(runRequests.filter((r) => r.path.startsWith('/upload/')).length).toBe(files.length);
-    expect(runRequests.length).toBe(files.length + 7 * 2 + 2 + 1);
+    expect(runRequests.length).toBe(files.length + 7 * 3 + 2 + 1);
     // The token is in none of the output or the log.
     const log = fs.readFileSync(path.join(dataDir, 'backup.log'), 'utf8');
     const saved = JSON.parse(fs.readFileSync(credentials, 'utf8')) as { refreshToken: string; clientSecret: string };
@@ -134,8 +134,8 @@ describe('backup to Google Drive, end to end', () => {
     expect(dry.code).toBe(0);
     // The invoices and receipts with the cutoff record, the orders CSV and its order-items CSV.
     const files = expectedDocuments().length + 2;
-    // One upload per file, a search and a create for each of the 7 new folders, one batch of ids, one check.
-    expect(dry.stdout).toContain(`gdrive: ${files} files, about ${files + 7 * 2 + 2} requests (${Math.ceil((files + 7) / 3)} s at 3 writes/s)`);
+    // One upload per file, a search, a create and a second search for each of the 7 new folders, one batch of ids, one check.
+    expect(dry.stdout).toContain(`gdrive: ${files} files, about ${files + 7 * 3 + 2} requests (${Math.ceil((files + 7) / 3)} s at 3 writes/s)`);
     expect(dry.stdout).toContain(`gdrive  ${MONTH}/Invoices/FV_1_11_2026.pdf`);
     expect(driveFiles()).toEqual([]);
     // It reads only: the sign-in, and whether a backup root is there already (to adopt, had the data dir been lost).

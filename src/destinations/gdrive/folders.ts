@@ -13,7 +13,9 @@ export interface FolderIdStore {
  * Resolves folder paths to Drive ids, creating what is missing, one folder at a time. A folder id, once known, is
  * kept and trusted (a get by id does not depend on the search index, which can lag for minutes). A new folder's
  * id is generated and recorded before it is created, so a retry or a crash can never make a second one. When
- * duplicates exist anyway (made by someone else), the oldest wins, then the lowest id; none is touched.
+ * duplicates exist anyway (made by someone else, or by another process creating the same folder at the same moment:
+ * several shards of one installation start at once), the oldest wins, then the lowest id; none is touched. A folder
+ * this process has just created is looked up once more, so that two processes that raced settle on the same one.
  */
 export function createFolderResolver(api: DriveApi, store: FolderIdStore, rootParentId: string, newId: () => Promise<string>) {
   // One lookup per path at a time: two uploads into a new folder must not both create it.
@@ -45,8 +47,10 @@ export function createFolderResolver(api: DriveApi, store: FolderIdStore, rootPa
       } else {
         const fresh = await newId();
         store.save(folderPath, fresh, false);
-        id = await createWithId(fresh, name, parentId);
-        createdHere.add(id);
+        await createWithId(fresh, name, parentId);
+        // Another process may have made the same folder meanwhile: the oldest of the two is the one both use.
+        id = (await findExisting(parentId, name)) ?? fresh;
+        if (id === fresh) createdHere.add(id);
       }
     }
     store.save(folderPath, id, true);
@@ -54,6 +58,11 @@ export function createFolderResolver(api: DriveApi, store: FolderIdStore, rootPa
   }
 
   async function findExisting(parentId: string, name: string): Promise<string | null> {
+    return (await findAll(parentId, name))[0] ?? null;
+  }
+
+  /** Every folder of this name in the parent, the oldest first (then by id). */
+  async function findAll(parentId: string, name: string): Promise<string[]> {
     const q = `name = '${escapeQuery(name)}' and '${escapeQuery(parentId)}' in parents and mimeType = '${FOLDER_MIME}' and trashed = false`;
     const matches: { id: string; createdTime: string }[] = [];
     let pageToken: string | undefined;
@@ -69,7 +78,7 @@ export function createFolderResolver(api: DriveApi, store: FolderIdStore, rootPa
       pageToken = answer.data.nextPageToken ?? undefined;
     } while (pageToken);
     matches.sort((a, b) => (a.createdTime < b.createdTime ? -1 : a.createdTime > b.createdTime ? 1 : a.id < b.id ? -1 : 1));
-    return matches[0]?.id ?? null;
+    return matches.map((m) => m.id);
   }
 
   async function createWithId(id: string, name: string, parentId: string): Promise<string> {
@@ -96,19 +105,21 @@ export function createFolderResolver(api: DriveApi, store: FolderIdStore, rootPa
       return createdHere.has(folderId);
     },
     /**
-     * The id of a folder that exists, without creating anything (verification, adoption): from the ledger when it
-     * knows the folder, else found by name (a lost ledger), or null.
+     * Every folder at this path, without creating anything (verification, adoption): from the ledger when it knows
+     * the folder, else found by name (a lost ledger). Where processes raced and made two folders of one path, both
+     * are returned, so that what went into either is seen.
      */
-    async locate(folder: readonly string[]): Promise<string | null> {
-      let parentId = rootParentId;
+    async locateAll(folder: readonly string[]): Promise<string[]> {
+      let ids = [rootParentId];
       for (let i = 0; i < folder.length; i++) {
-        const folderPath = folder.slice(0, i + 1).join('/');
-        const recorded = store.get(folderPath);
-        const id = recorded?.confirmed ? recorded.folderId : await (known.get(folderPath) ?? findExisting(parentId, folder[i]!));
-        if (!id) return null;
-        parentId = id;
+        const recorded = store.get(folder.slice(0, i + 1).join('/'));
+        const next: string[] = [];
+        for (const parentId of ids) next.push(...(await findAll(parentId, folder[i]!)));
+        if (recorded?.confirmed && !next.includes(recorded.folderId)) next.unshift(recorded.folderId);
+        if (next.length === 0) return [];
+        ids = [...new Set(next)];
       }
-      return parentId;
+      return ids;
     },
   };
 }

@@ -181,11 +181,14 @@ export function googleDriveDestination(o: GoogleDriveOptions): Destination & { r
     },
 
     async list(folder): Promise<FolderListing> {
-      const folderId = await folders.locate(folder);
-      if (!folderId) return { files: [], folders: [] };
-      const listing = await listChildren(folderId);
-      // What puts into this folder go by from now on: a file removed since the last listing is gone for them too.
-      folderFiles.set(folderId, { folder, files: Promise.resolve(byName(listing.files)) });
+      const listing: FolderListing = { files: [], folders: [] };
+      for (const folderId of await folders.locateAll(folder)) {
+        const part = await listChildren(folderId);
+        listing.files.push(...part.files);
+        listing.folders.push(...part.folders.filter((name) => !listing.folders.includes(name)));
+        // What puts into this folder go by from now on: a file removed since the last listing is gone for them too.
+        folderFiles.set(folderId, { folder, files: Promise.resolve(byName(part.files)) });
+      }
       return listing;
     },
 

@@ -84,10 +84,11 @@ export const googleDrive = definePlugin({
   signedIn: ({ settings, dataDir }) => Boolean(settings.refreshToken) || hasSavedCredentials(dataDir),
 
   cost({ settings, files, newFolders }) {
-    // An upload per file; a search and a create per new folder; ids a hundred at a time; one sign-in check.
+    // An upload per file; a search, a create and a second search per new folder; ids a hundred at a time; one
+    // sign-in check.
     const writes = files + newFolders;
     return {
-      requests: writes + newFolders + Math.ceil(files / IDS_PER_REQUEST) + 1,
+      requests: writes + 2 * newFolders + Math.ceil(files / IDS_PER_REQUEST) + 1,
       seconds: settings.writesPerSecond > 0 ? writes / settings.writesPerSecond : 0,
       pace: `${settings.writesPerSecond} writes/s`,
     };

@@ -15,6 +15,11 @@ export interface BaseLinkerEmulatorOptions {
   token: string;
   /** Served live and never copied: tests may edit it between requests. */
   shop: Shop;
+  /**
+   * More BaseLinker accounts on the same endpoint, as the real API serves every account: the token says whose
+   * shop a request reads (an accounting office's clients).
+   */
+  accounts?: { label: string; token: string; shop: Shop }[];
   /** Default 100, the real limit. */
   requestsPerMinute?: number;
   /** How long a token stays blocked after exceeding the limit. Default 300. */
@@ -30,6 +35,8 @@ export interface BaseLinkerEmulatorOptions {
 export interface RecordedRequest {
   /** The `method` field as sent ("" when missing). */
   method: string;
+  /** Whose shop it read: the label of one of `accounts`, or "" for the first shop (or a refused token). */
+  account: string;
   /** Parsed `parameters`, or the raw text when it was not valid JSON. Never holds the token. */
   parameters: unknown;
   /** now() when the request arrived. */
@@ -74,15 +81,16 @@ export async function startBaseLinkerEmulator(o: BaseLinkerEmulatorOptions): Pro
     const form = new URLSearchParams(await readBody(req));
     const method = form.get('method') ?? '';
     const parsed = parseParameters(form.get('parameters'));
+    // The header is the documented way; the `token` body field is deprecated but still honoured.
+    const token = req.headers['x-bltoken']?.toString() ?? form.get('token') ?? '';
     const record: RecordedRequest = {
       method,
+      account: o.accounts?.find((a) => a.token === token)?.label ?? '',
       parameters: parsed.ok ? withoutToken(parsed.params) : parsed.raw,
       at: now(),
       outcome: 'fault',
     };
     requests.push(record);
-    // The header is the documented way; the `token` body field is deprecated but still honoured.
-    const token = req.headers['x-bltoken']?.toString() ?? form.get('token') ?? '';
 
     const fault = faults.take(method);
     if (fault) record.fault = fault.kind;
@@ -121,14 +129,15 @@ export async function startBaseLinkerEmulator(o: BaseLinkerEmulatorOptions): Pro
   }
 
   async function answerFor(token: string, method: string, parsed: ParsedParameters, fault?: Fault): Promise<Answer> {
-    if (token === '' || token !== o.token) return { ok: false, code: 'ERROR_BAD_TOKEN', message: 'Invalid user token' };
+    const served = token === '' ? undefined : token === o.token ? shop : o.accounts?.find((a) => a.token === token)?.shop;
+    if (!served) return { ok: false, code: 'ERROR_BAD_TOKEN', message: 'Invalid user token' };
     const admission =
       fault?.kind === 'blocked' ? limiter.block(token, now() + (fault.delayMs ?? 3000)) : limiter.admit(token);
     if (!admission.admitted) return { ok: false, code: 'ERROR_BLOCKED_TOKEN', message: admission.message };
     if (!parsed.ok) {
       return { ok: false, code: 'ERROR_PARAMETERS', message: 'Invalid parameters: the JSON could not be parsed' };
     }
-    const result: MethodResult = await callMethod(shop, method, parsed.params);
+    const result: MethodResult = await callMethod(served, method, parsed.params);
     return result.ok ? { ok: true, body: result.payload } : result;
   }
 
