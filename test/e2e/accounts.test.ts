@@ -10,6 +10,7 @@ import type { Shop } from '../../tools/emulators/baselinker/shop.js';
 import { startDriveEmulator, type DriveEmulator } from '../../tools/emulators/drive/server.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tempDir.js';
+import { driveCliEnv } from '../../tools/emulators/drive/cliEnv.js';
 
 const AS_OF = '2026-11-20';
 const NEXT_NIGHT = '2026-11-21';
@@ -70,11 +71,7 @@ async function office(clients: readonly Client[]) {
     BASELINKER_REQUESTS_PER_MINUTE: '0',
     BACKUP_TIMEZONE: 'Europe/Warsaw',
     GDRIVE_WRITES_PER_SECOND: '0',
-    GOOGLE_CLIENT_ID: drive.clientId,
-    GOOGLE_CLIENT_SECRET: drive.clientSecret,
-    GOOGLE_REFRESH_TOKEN: drive.issueRefreshToken(),
-    GOOGLE_API_ROOT_URL: drive.rootUrl,
-    GOOGLE_OAUTH_TOKEN_URL: drive.tokenUrl,
+    ...driveCliEnv(drive),
     ...tokens,
   };
   const files = () => drive.tree().filter((p) => !p.endsWith('/'));

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { startDriveEmulator } from '../../tools/emulators/drive/server.js';
 import type { EmulatorFile } from '../../tools/emulators/drive/store.js';
 import type { CrashPoint } from '../../src/lib/crashPoint.js';
+import { driveCliEnv } from '../../tools/emulators/drive/cliEnv.js';
 
 export interface TrialDestination {
   /** BACKUP_DESTINATION and whatever else the CLI needs to reach it. */
@@ -88,13 +89,7 @@ export const driveDestination: HarnessDestination = {
       env: {
         BACKUP_DESTINATION: 'gdrive',
         GDRIVE_WRITES_PER_SECOND: '0',
-        GOOGLE_CLIENT_ID: drive.clientId,
-        GOOGLE_CLIENT_SECRET: drive.clientSecret,
-        GOOGLE_REFRESH_TOKEN: drive.issueRefreshToken(),
-        GOOGLE_API_ROOT_URL: drive.rootUrl,
-        GOOGLE_OAUTH_TOKEN_URL: drive.tokenUrl,
-        GOOGLE_OAUTH_REVOKE_URL: drive.revokeUrl,
-        GOOGLE_OAUTH_AUTH_URL: drive.authUrl,
+        ...driveCliEnv(drive),
       },
       id: 'gdrive',
       async files() {

@@ -16,10 +16,11 @@ import { largeShop } from '../emulators/baselinker/largeShop.js';
 import { startBaseLinkerEmulator, type BaseLinkerEmulator, type BaseLinkerEmulatorOptions } from '../emulators/baselinker/server.js';
 import type { Shop } from '../emulators/baselinker/shop.js';
 import { WRITE_PACE_SHARE } from '../../src/destinations/gdrive/driveApi.js';
+import { driveCliEnv } from '../emulators/drive/cliEnv.js';
 import { startDriveEmulator, type DriveEmulator, type DriveEmulatorOptions, type RequestRecord } from '../emulators/drive/server.js';
 import { scaledClock, TIME_SCALE_ENV } from '../../src/lib/clock.js';
 import { runCli, type CliRun } from './cliRun.js';
-import type { BenchRow, BenchSection } from './report.js';
+import { count, mb, overhead, percent, seconds, signedPercent, type BenchRow, type BenchSection } from './report.js';
 
 const AS_OF = '2026-11-20';
 const TIME_ZONE = 'Europe/Warsaw';
@@ -77,13 +78,7 @@ async function withWorld<T>(
       BACKUP_DATA_DIR: path.join(workDir, 'data'),
       BACKUP_TIMEZONE: TIME_ZONE,
       BACKUP_LOG_FORMAT: 'json',
-      GOOGLE_CLIENT_ID: dr.clientId,
-      GOOGLE_CLIENT_SECRET: dr.clientSecret,
-      GOOGLE_REFRESH_TOKEN: dr.issueRefreshToken(),
-      GOOGLE_API_ROOT_URL: dr.rootUrl,
-      GOOGLE_OAUTH_TOKEN_URL: dr.tokenUrl,
-      GOOGLE_OAUTH_REVOKE_URL: dr.revokeUrl,
-      GOOGLE_OAUTH_AUTH_URL: dr.authUrl,
+      ...driveCliEnv(dr),
     };
     return await fn({
       baselinker: bl,
@@ -122,6 +117,8 @@ interface ListFigure {
 
 interface LargeResult {
   run: CliRun;
+  /** The same account's next run with its data dir lost: what adopting every stored copy costs. */
+  adoption: { run: CliRun; driveRequests: number; lists: number; uploads: number };
   stored: number;
   lists: ListFigure[];
   baselinkerTotal: number;
@@ -158,8 +155,19 @@ const large = once(async (): Promise<LargeResult> => {
       minimum: Math.ceil(entries[method] / 100),
     }));
     const driveCalls = w.drive.requests.filter((r) => r.path !== '/token');
+    // The data dir is lost: a new one meets the destination, adopts what is there and stores nothing again.
+    progress(`the same account with its data dir lost: adopting ${count(stored)} stored copies`);
+    const before = w.drive.requests.length;
+    const adopting = await w.cli(['run', '--date', AS_OF, '--only', 'invoices,receipts'], { ...unpaced, BACKUP_DATA_DIR: path.join(w.workDir, 'data-again') }, 8 * 60_000);
+    const adoptionCalls = w.drive.requests.slice(before).filter((r) => r.path !== '/token');
     return {
       run,
+      adoption: {
+        run: adopting,
+        driveRequests: adoptionCalls.length,
+        lists: adoptionCalls.filter((r) => r.method === 'GET' && r.path === '/drive/v3/files').length,
+        uploads: adoptionCalls.filter((r) => r.path.startsWith('/upload/')).length,
+      },
       stored,
       lists,
       baselinkerTotal: w.baselinker.requests.length,
@@ -186,6 +194,11 @@ async function largeRows(): Promise<BenchRow[]> {
     { what: 'BaseLinker requests in all', figure: count(r.baselinkerTotal), note: 'lists plus one getOrderStatusList' },
     { what: 'Drive requests per stored document', figure: (r.driveRequests / r.stored).toFixed(3), note: `${count(r.driveRequests)}: ${r.driveByKind}` },
     { what: 'OAuth token requests (not Drive API)', figure: String(r.tokenRequests) },
+    {
+      what: `data dir lost: next run adopts ${count(r.stored)} stored copies`,
+      figure: seconds(r.adoption.run.wallMs),
+      note: `${r.adoption.driveRequests} Drive requests (${r.adoption.lists} listings), ${r.adoption.uploads} uploads; the run also rescans ${count(LARGE.invoices)} invoices and ${count(LARGE.receipts)} receipts`,
+    },
     {
       what: 'connections attempted outside 127.0.0.1',
       figure: r.run.leftLoopback === null ? 'n/a' : String(r.run.leftLoopback.length),
@@ -408,28 +421,4 @@ function peakInWindow(times: readonly number[], windowMs: number): number {
     peak = Math.max(peak, end - start + 1);
   }
   return peak;
-}
-
-function count(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
-function mb(kb: number | null): string {
-  return kb === null ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`;
-}
-
-function percent(x: number, digits = 0): string {
-  return `${(x * 100).toFixed(digits)}%`;
-}
-
-function signedPercent(x: number): string {
-  return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
-}
-
-function overhead(requests: number, minimum: number): string {
-  return `${signedPercent(requests / minimum - 1)} over`;
 }

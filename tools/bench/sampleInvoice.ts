@@ -2,6 +2,8 @@
 // diacritics, so the subset font carries what a real invoice needs. `serial` varies the number and the id, as
 // a run's documents vary.
 import type { Invoice, InvoiceItem } from '../../src/domain/documents.js';
+// The tests' own sample parties: the benchmark renders what the tests check.
+import { polishBuyer, SELLER } from '../../test/fixtures/documents.js';
 
 const ISSUED_AT = Date.UTC(2026, 10, 12, 9, 30) / 1000;
 
@@ -48,17 +50,8 @@ export function sampleInvoice(serial: number): Invoice {
     totalNet,
     paymentMethod: 'Przelew bankowy',
     additionalInfo: 'Dziękujemy za zakupy! Zwroty przyjmujemy w ciągu 14 dni od doręczenia przesyłki.',
-    buyer: {
-      fullName: 'Małgorzata Ślęzak',
-      company: 'Przedsiębiorstwo Handlowe „Źródło” Małgorzata Ślęzak',
-      vatId: '6762345678',
-      address: 'ul. Żółkiewskiego 12/4',
-      postcode: '31-539',
-      city: 'Kraków',
-      country: 'Polska',
-      countryCode: 'PL',
-    },
-    seller: 'Sklep Łódzki „Pod Różą” Sp. z o.o.\nul. Piotrkowska 104 lok. 7\n90-926 Łódź\nNIP: 7251234567',
+    buyer: polishBuyer,
+    seller: SELLER,
     issuer: 'Anna Wiśniewska',
     correcting: null,
     exchange: null,
