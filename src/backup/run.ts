@@ -35,7 +35,10 @@ export interface RunDeps {
   executor: Executor;
   /** Where the orders CSV is written before it is stored. */
   spoolDir: string;
-  /** Renders PDFs; by default on a worker thread when there is a second core. Closed when the run ends. */
+  /**
+   * Renders PDFs. Several accounts in one process share one (one render thread, whatever the number of accounts);
+   * without one, the run makes its own (on a worker thread when there is a second core) and closes it at its end.
+   */
   renderer?: DocumentRenderer;
 }
 
@@ -130,7 +133,7 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
     ledger.finishRun(runId, { outcome: 'failed', exitCode: exitCodeOf(error), message: redact(errorMessage(error)), stats: stats(deps, tally) }, deps.clock.now());
     throw error;
   } finally {
-    await context.renderer.close();
+    if (!deps.renderer) await context.renderer.close();
   }
   reportForeignNames(logger, tally);
 

@@ -10,6 +10,7 @@ import { DOCUMENT_KINDS, type DocumentKind } from '../domain/documents.js';
 import { createDestinations } from '../destinations/create.js';
 import { sharedResources, type SharedResources } from '../destinations/plugin.js';
 import pLimit from 'p-limit';
+import { createDocumentRenderer, type DocumentRenderer } from '../render/pool.js';
 import { Ledger } from '../ledger/ledger.js';
 import { processClock, systemClock } from '../lib/clock.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
@@ -57,8 +58,17 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
     const accounts = shard ? named.filter((a) => shardOf(a.account.id, shard.count) === shard.index) : named;
     if (shard) session.logger.info(`shard ${shard.index}/${shard.count}: ${accounts.length} of ${named.length} accounts (${accounts.map((a) => a.account.id).join(', ') || 'none'})`);
     const shared = sharedResources();
+    // One render thread for every account: memory does not grow with the accounts run side by side.
+    const renderer = createDocumentRenderer({
+      onThreadLost: (reason) => session.logger.warn(`a render thread stopped (${reason}); documents render on the main thread, using more memory`),
+    });
     const limit = pLimit(session.installation.settings.parallelAccounts);
-    const outcomes = await Promise.all(accounts.map((config) => limit(() => runAccount(session, config, options, shared))));
+    let outcomes;
+    try {
+      outcomes = await Promise.all(accounts.map((config) => limit(() => runAccount(session, config, options, { shared, renderer }))));
+    } finally {
+      await renderer.close();
+    }
     const worst = outcomes.reduce<ExitCode>((w, o) => mostSevere(w, o.exitCode), ExitCode.ok);
     const documents = outcomes.map((o) => o.json);
     if (options.json) process.stdout.write(`${JSON.stringify(documents.length === 1 ? documents[0] : { exitCode: worst, accounts: documents })}\n`);
@@ -67,7 +77,12 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
 }
 
 /** One account's run, its failures reported and turned into its exit code; the other accounts go on. */
-async function runAccount(session: Session, config: Config, options: RunOptions, shared: SharedResources): Promise<{ exitCode: ExitCode; json: RunJson }> {
+async function runAccount(
+  session: Session,
+  config: Config,
+  options: RunOptions,
+  { shared, renderer }: { shared: SharedResources; renderer: DocumentRenderer },
+): Promise<{ exitCode: ExitCode; json: RunJson }> {
   // Each line says whose it is, once there is more than one account to tell apart.
   const logger = config.account.implicit ? session.logger : session.logger.child({ account: config.account.id });
   const dryRun = Boolean(options.dryRun);
@@ -99,7 +114,7 @@ async function runAccount(session: Session, config: Config, options: RunOptions,
     const spoolDir = dryRun ? fs.mkdtempSync(path.join(os.tmpdir(), 'blb-dry-run-')) : path.join(config.dataDir, 'spool');
     if (dryRun) closing.push(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
     const progress = interactive(config.log.format) && !options.json ? terminalProgress(process.stderr) : undefined;
-    report = await runBackup({ config, ledger, destinations, api, clock, logger, progress, executor: dryRun ? recordingExecutor : storingExecutor, spoolDir }, { asOf, kinds });
+    report = await runBackup({ config, ledger, destinations, api, clock, logger, progress, executor: dryRun ? recordingExecutor : storingExecutor, spoolDir, renderer }, { asOf, kinds });
     if (dryRun && !options.json) {
       const heading = config.account.implicit ? '' : `account ${config.account.id}\n`;
       const planned = report.tally.planned.map((p) => `${p.destination}  ${p.path}\n`).join('');
