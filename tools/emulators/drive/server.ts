@@ -90,10 +90,10 @@ export interface DriveEmulator {
   addSharedDrive(name: string): string;
   seed(f: SeedFile): EmulatorFile;
   /**
-   * What a person does in the Drive UI (moves a file to the trash) or a broken upload leaves (other bytes): done to
-   * the store directly, so it is not recorded as a call the program made.
+   * What a person does in the Drive UI (moves a file to the trash), a broken upload leaves (other bytes), or an older
+   * version of the program left (no appProperties): done to the store directly, not recorded as a call the program made.
    */
-  editByHand(fileId: string, edit: { trash?: boolean; content?: Buffer }): void;
+  editByHand(fileId: string, edit: { trash?: boolean; content?: Buffer; appProperties?: Record<string, string> }): void;
   close(): Promise<void>;
 }
 
@@ -291,6 +291,7 @@ export async function startDriveEmulator(o: DriveEmulatorOptions = {}): Promise<
       if (!f) throw new Error(`editByHand: no file ${fileId}`);
       if (edit.trash !== undefined) f.explicitlyTrashed = edit.trash;
       if (edit.content !== undefined) f.content = Buffer.from(edit.content);
+      if (edit.appProperties !== undefined) f.appProperties = { ...edit.appProperties };
     },
     close: () =>
       new Promise<void>((resolve) => {
