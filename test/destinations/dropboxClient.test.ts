@@ -428,6 +428,8 @@ describe('content hash and names', () => {
       for (const name of candidateNames('invoices', number, '3107', 2, 'pdf')) expect(dropboxNameProblem(name), JSON.stringify(name)).toBeNull();
     }
     expect(dropboxNameProblem(safeBaseName('desktop.ini'))).toBe('is a system file name Dropbox does not store');
+    expect(dropboxNameProblem('Rechnung 🧾.pdf')).toMatch(/outside the Basic Multilingual Plane/);
+    expect(safeBaseName('Rechnung 🧾')).toBe('Rechnung _');
     expect(sameDropboxName('FV_1_11_2026.pdf', 'fv_1_11_2026.PDF')).toBe(true);
     expect(dropboxPath(['BaseLinker Backup', '2026', 'FV.pdf'])).toBe('/BaseLinker Backup/2026/FV.pdf');
     expect(() => checkedPath('/a/.ds_store')).toThrow(/system file name/);
