@@ -57,7 +57,7 @@ const nameKey = (name: string) => name.toLowerCase();
  * Dropbox's content hash) is taken as stored, anything else is NameTakenError. Identities are kept in inventory
  * files (identities.ts). Paths compare without case, as Dropbox compares them.
  */
-export function dropboxDestination(o: DropboxDestinationOptions): Destination & { readonly api: DropboxApi } {
+export function dropboxDestination(o: DropboxDestinationOptions): Destination & { readonly api: DropboxApi; close(): Promise<void> } {
   const { api } = o;
   const base = o.folder && o.folder !== '/' ? o.folder : '';
   const pathOf = (names: readonly string[]) => `${base}${dropboxPath(names)}`;
