@@ -257,7 +257,7 @@ describe('add-only single uploads', () => {
 
     emu.injectFault({ kind: 'serverError', times: 8, match: { route: 'files/upload' } });
     const gaveUp = await uploadOne(api, { path: '/b.pdf', body: bytes('b') }).catch((e: unknown) => e);
-    expect((gaveUp as Error).message).toBe('Dropbox files/upload kept failing: Dropbox files/upload: HTTP 500 Internal Server Error');
+    expect((gaveUp as Error).message).toBe('Dropbox files/upload kept failing: HTTP 500 Internal Server Error');
     expect(emu.requests.filter((r) => r.route === 'files/upload').length).toBe(5 + 8);
   });
 

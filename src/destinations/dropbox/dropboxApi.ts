@@ -89,9 +89,9 @@ export class DropboxApi {
         maxMs: 15 * 60_000,
         clock: this.o.clock,
         judge,
-        exhausted: (error) => new Error(`Dropbox ${spec.route} kept failing: ${describe(error)}`),
+        exhausted: (error) => new Error(`Dropbox ${spec.route} kept failing: ${describe(error, spec.route)}`),
         onRetry: (error, attempt, delayMs) => {
-          this.o.logger.warn(`Dropbox ${spec.route}: ${describe(error)}; retry ${attempt} in ${Math.ceil(delayMs / 1000)} s`);
+          this.o.logger.warn(`Dropbox ${spec.route}: ${describe(error, spec.route)}; retry ${attempt} in ${Math.ceil(delayMs / 1000)} s`);
         },
       },
     );
@@ -175,10 +175,12 @@ export function headerSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-export function describe(error: unknown): string {
+/** What went wrong, for a line that names the route already: without the route a second time. */
+export function describe(error: unknown, route?: string): string {
   if (error instanceof Error) {
     const code = (error as { cause?: { code?: string } }).cause?.code;
-    return code ? `${error.message} (${code})` : error.message;
+    const message = route && error.message.startsWith(`Dropbox ${route}: `) ? error.message.slice(`Dropbox ${route}: `.length) : error.message;
+    return code ? `${message} (${code})` : message;
   }
   return String(error);
 }
