@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../lib/errors.js';
+import { errorMessage, UsageError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
 
 export function saveSignIn(dataDir: string, file: string, value: Record<string, unknown>): void {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -44,4 +45,32 @@ export function forgetSignIn(dataDir: string, file: string): boolean {
   if (!fs.existsSync(target)) return false;
   fs.rmSync(target);
   return true;
+}
+
+/**
+ * `backup revoke` for one provider: ends the sign-in there, forgets the saved one, and says what happened. A sign-in
+ * already dead at the provider leaves nothing to revoke there; the local state changes all the same.
+ */
+export async function revokeSignIn(o: {
+  /** "Google", "Dropbox". */
+  provider: string;
+  dataDir: string;
+  file: string;
+  /** The environment variable holding a refresh token too, when it is set. */
+  fromEnvironment: string | null;
+  logger: Logger;
+  revoke(): Promise<void>;
+}): Promise<string> {
+  let revoked = false;
+  try {
+    await o.revoke();
+    revoked = true;
+  } catch (error) {
+    o.logger.warn(`${o.provider} did not revoke a token: ${errorMessage(error)}`);
+  }
+  const forgotten = forgetSignIn(o.dataDir, o.file);
+  return (
+    `${revoked ? `Access revoked at ${o.provider}` : `Nothing to revoke at ${o.provider}`}; ${forgotten ? `${o.file} removed` : 'no saved sign-in'}.` +
+    (o.fromEnvironment ? ` ${o.fromEnvironment} is set in the environment: remove it too.` : '')
+  );
 }

@@ -3,7 +3,7 @@
 // paths without case, names taken while a batch was on its way, lost answers, lock contention and 429s waited out
 // exactly, a full account, one lane per account, and a folder of a Full Dropbox.
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSameCopy, NameTakenError, type Destination, type FileIdentity } from '../../src/destinations/destination.js';
 import { dropboxDestination } from '../../src/destinations/dropbox/dropbox.js';
 import { DropboxApi } from '../../src/destinations/dropbox/dropboxApi.js';
@@ -14,25 +14,12 @@ import { systemClock, type Clock } from '../../src/lib/clock.js';
 import { DestinationFullError } from '../../src/lib/errors.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { contentHash } from '../../tools/emulators/dropbox/contentHash.js';
-import { startDropboxEmulator, type DropboxEmulator, type DropboxEmulatorOptions } from '../../tools/emulators/dropbox/server.js';
+import type { DropboxEmulator } from '../../tools/emulators/dropbox/server.js';
+import { dropboxEmulators } from '../helpers/dropboxEmulators.js';
 import { fakeClock } from '../helpers/fakeClock.js';
 import { destinationConformance } from './conformance.js';
 
-const running: DropboxEmulator[] = [];
-afterEach(async () => {
-  while (running.length > 0) {
-    const emu = running.pop()!;
-    // Whatever a test did, nothing was deleted, moved, copied over or replaced.
-    expect(emu.violations).toEqual([]);
-    await emu.close();
-  }
-});
-
-async function start(o: DropboxEmulatorOptions = {}): Promise<DropboxEmulator> {
-  const emu = await startDropboxEmulator(o);
-  running.push(emu);
-  return emu;
-}
+const start = dropboxEmulators();
 
 interface On {
   clock?: Clock;

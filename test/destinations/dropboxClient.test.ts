@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { candidateNames, safeBaseName } from '../../src/backup/naming.js';
 import { createBatcher } from '../../src/destinations/dropbox/batcher.js';
 import { commitLane } from '../../src/destinations/dropbox/lane.js';
@@ -21,25 +21,12 @@ import type { Clock } from '../../src/lib/clock.js';
 import { DestinationFullError, UnauthorisedError, UsageError } from '../../src/lib/errors.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { redact } from '../../src/lib/secrets.js';
-import { startDropboxEmulator, type DropboxEmulator, type DropboxEmulatorOptions } from '../../tools/emulators/dropbox/server.js';
+import type { DropboxEmulator, DropboxEmulatorOptions } from '../../tools/emulators/dropbox/server.js';
+import { dropboxEmulators } from '../helpers/dropboxEmulators.js';
 import { fakeClock } from '../helpers/fakeClock.js';
 import { tempDir } from '../helpers/tempDir.js';
 
-const running: DropboxEmulator[] = [];
-afterEach(async () => {
-  while (running.length > 0) {
-    const emu = running.pop()!;
-    // Whatever a test did, the client never deleted, moved, copied over or replaced anything.
-    expect(emu.violations).toEqual([]);
-    await emu.close();
-  }
-});
-
-async function start(o: DropboxEmulatorOptions = {}): Promise<DropboxEmulator> {
-  const emu = await startDropboxEmulator(o);
-  running.push(emu);
-  return emu;
-}
+const start = dropboxEmulators();
 
 function clientFor(emu: DropboxEmulator, clock: Clock, refreshToken = emu.issueRefreshToken(), appSecret?: string) {
   const tokens = dropboxTokens({ appKey: emu.appKey, appSecret, refreshToken, apiUrl: emu.apiUrl, clock });

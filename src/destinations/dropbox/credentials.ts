@@ -2,7 +2,7 @@
 // data dir (owner-only, savedSignIn.ts), with the account it belongs to.
 import { UnauthorisedError, UsageError } from '../../lib/errors.js';
 import { registerSecret } from '../../lib/secrets.js';
-import { forgetSignIn, hasSignIn, readSignIn, saveSignIn } from '../savedSignIn.js';
+import { hasSignIn, readSignIn, saveSignIn } from '../savedSignIn.js';
 import type { DropboxSettings } from './settings.js';
 import type { DropboxAccount } from './wire.js';
 
@@ -40,10 +40,6 @@ export function saveCredentials(dataDir: string, c: { appKey: string; refreshTok
 
 export function hasSavedCredentials(dataDir: string): boolean {
   return hasSignIn(dataDir, CREDENTIALS_FILE);
-}
-
-export function forgetCredentials(dataDir: string): boolean {
-  return forgetSignIn(dataDir, CREDENTIALS_FILE);
 }
 
 function saved(dataDir: string): { appKey: string; refreshToken: string } | null {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { BackupError, errorMessage } from '../../lib/errors.js';
 import { definePlugin } from '../plugin.js';
-import { appKeyOf, CREDENTIALS_FILE, forgetCredentials, hasSavedCredentials, loadCredentials, saveCredentials, type DropboxCredentials } from './credentials.js';
+import { revokeSignIn } from '../savedSignIn.js';
+import { appKeyOf, CREDENTIALS_FILE, hasSavedCredentials, loadCredentials, saveCredentials, type DropboxCredentials } from './credentials.js';
 import { dropboxDestination, dropboxId } from './dropbox.js';
 import { DropboxApi } from './dropboxApi.js';
 import { INVENTORY_BATCH } from './identities.js';
@@ -72,22 +72,15 @@ export const dropbox = definePlugin({
     return `Signed in to the Dropbox of ${account.displayName} <${account.email}>; ${where}.`;
   },
 
-  async revoke({ settings, dataDir, logger }) {
-    let revoked = false;
-    try {
-      const credentials = loadCredentials(settings, dataDir);
-      await revokeDropboxSignIn(apiFor(settings, tokensFor(settings, credentials, systemClock), systemClock, logger));
-      revoked = true;
-    } catch (error) {
-      // Already dead at Dropbox (or never made): nothing is left to revoke there, and the local state still changes.
-      logger.warn(`Dropbox did not revoke a token: ${error instanceof BackupError ? error.message : errorMessage(error)}`);
-    }
-    const forgotten = forgetCredentials(dataDir);
-    return (
-      `${revoked ? 'Access revoked at Dropbox' : 'Nothing to revoke at Dropbox'}; ${forgotten ? `${CREDENTIALS_FILE} removed` : 'no saved sign-in'}.` +
-      (settings.refreshToken ? ' DROPBOX_REFRESH_TOKEN is set in the environment: remove it too.' : '')
-    );
-  },
+  revoke: ({ settings, dataDir, logger }) =>
+    revokeSignIn({
+      provider: 'Dropbox',
+      dataDir,
+      file: CREDENTIALS_FILE,
+      fromEnvironment: settings.refreshToken ? 'DROPBOX_REFRESH_TOKEN' : null,
+      logger,
+      revoke: () => revokeDropboxSignIn(apiFor(settings, tokensFor(settings, loadCredentials(settings, dataDir), systemClock), systemClock, logger)),
+    }),
 
   signedIn: ({ settings, dataDir }) => Boolean(settings.refreshToken) || hasSavedCredentials(dataDir),
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UnauthorisedError, UsageError } from '../../lib/errors.js';
 import { registerSecret } from '../../lib/secrets.js';
-import { forgetSignIn, hasSignIn, readSignIn, saveSignIn } from '../savedSignIn.js';
+import { hasSignIn, readSignIn, saveSignIn } from '../savedSignIn.js';
 import type { GoogleDriveSettings } from './settings.js';
 
 export const CREDENTIALS_FILE = 'google-credentials.json';
@@ -48,11 +48,6 @@ export function saveCredentials(dataDir: string, c: Omit<GoogleCredentials, 'sou
 /** Whether a sign-in is saved in the data dir. */
 export function hasSavedCredentials(dataDir: string): boolean {
   return hasSignIn(dataDir, CREDENTIALS_FILE);
-}
-
-/** Forgets the sign-in (`backup revoke`). */
-export function forgetCredentials(dataDir: string): boolean {
-  return forgetSignIn(dataDir, CREDENTIALS_FILE);
 }
 
 function readSaved(dataDir: string): Omit<GoogleCredentials, 'source'> | null {
