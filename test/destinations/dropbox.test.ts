@@ -11,12 +11,15 @@ import { commitLane, type CommitLane } from '../../src/destinations/dropbox/lane
 import { dropbox } from '../../src/destinations/dropbox/plugin.js';
 import { dropboxTokens } from '../../src/destinations/dropbox/tokens.js';
 import { systemClock, type Clock } from '../../src/lib/clock.js';
-import { DestinationFullError } from '../../src/lib/errors.js';
+import { DestinationFullError, UnauthorisedError, UsageError } from '../../src/lib/errors.js';
+import { sharedResources } from '../../src/destinations/plugin.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { contentHash } from '../../tools/emulators/dropbox/contentHash.js';
 import type { DropboxEmulator } from '../../tools/emulators/dropbox/server.js';
 import { dropboxEmulators } from '../helpers/dropboxEmulators.js';
 import { fakeClock } from '../helpers/fakeClock.js';
+import { freshLedger } from '../helpers/inProcess.js';
+import { tempDir } from '../helpers/tempDir.js';
 import { destinationConformance } from './conformance.js';
 
 const start = dropboxEmulators();
@@ -296,6 +299,17 @@ describe('Dropbox plugin', () => {
     for (const bad of ['/a/../b', '/Desktop.ini', '/a\\b', '/trailing /x']) expect(() => dropbox.parseTarget(bad, '/'), bad).toThrow(/dropbox:<folder path>/);
     expect(dropbox.id({ scheme: 'dropbox', target: null }, dropbox.settings as never)).toBe('dropbox');
     expect(dropbox.id({ scheme: 'dropbox', target: '/Firma/Backup' }, dropbox.settings as never)).toBe('dropbox:/Firma/Backup');
+  });
+
+  it('without an app key it is a usage error naming DROPBOX_APP_KEY; without a sign-in, exit 5 naming `backup auth dropbox`', () => {
+    const settings = { appKey: null, appSecret: null, refreshToken: null, apiUrl: 'http://127.0.0.1:1/', contentUrl: 'http://127.0.0.1:1/', authorizeUrl: 'http://127.0.0.1:1/' };
+    const context = { settings, dataDir: tempDir(), ledger: freshLedger(), clock: systemClock, logger: silentLogger, shared: sharedResources() };
+    const spec = { scheme: 'dropbox', target: null };
+    expect(() => dropbox.create(spec, context)).toThrow(UsageError);
+    expect(() => dropbox.create(spec, context)).toThrow(/DROPBOX_APP_KEY is not set/);
+    const signedOut = () => dropbox.create(spec, { ...context, settings: { ...settings, appKey: 'key' } });
+    expect(signedOut).toThrow(UnauthorisedError);
+    expect(signedOut).toThrow(/not signed in to Dropbox: run `backup auth dropbox`/);
   });
 
   it('costs an upload per file, a commit per four, a listing per folder, an inventory per thousand, one check; no pacing', () => {
