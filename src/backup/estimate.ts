@@ -29,7 +29,8 @@ export function estimateRun(config: Config, ledger: Ledger, tally: Tally, listRe
       for (let i = 1; i <= parts.length; i++) folders.add(parts.slice(0, i).join('/'));
     }
     const newFolders = [...folders].filter((f) => !ledger.folder(id, f)?.confirmed && ledger.storedNames(id, f).length === 0).length;
-    const cost = plugin.cost?.({ settings: settingsFor(plugin, config), files: paths.length, newFolders });
+    const into = new Set(paths.map((p) => p.slice(0, p.lastIndexOf('/')))).size;
+    const cost = plugin.cost?.({ settings: settingsFor(plugin, config), files: paths.length, folders: into, newFolders });
     return { id, files: paths.length, requests: cost?.requests ?? 0, seconds: cost?.seconds ?? 0, pace: cost?.pace ?? null };
   });
   return { baselinkerRequests, baselinkerSeconds: perMinute > 0 ? (baselinkerRequests * 60) / perMinute : 0, requestsPerMinute: perMinute, destinations };

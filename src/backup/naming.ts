@@ -11,15 +11,20 @@ const MAX_BASE_BYTES = 180;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
 // Half a UTF-16 pair is no character: written to disk it becomes U+FFFD, so the name read back would not match.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// Dropbox refuses every character outside the Basic Multilingual Plane, most emoji among them (Dropbox staff in
+// dropbox-sdk-java#42; rclone#6199). One name for every destination, so they go everywhere.
+const BEYOND_BMP = /[\u{10000}-\u{10ffff}]/gu;
 
 /**
- * A document number made safe as a file name on Linux, macOS, Windows and Drive: "/" becomes "_" (BaseLinker's own
- * convention), every other troublesome character too, and names that a file system treats specially are defused.
+ * A document number made safe as a file name on Linux, macOS, Windows, Drive and Dropbox: "/" becomes "_"
+ * (BaseLinker's own convention), every other troublesome character too, and names that a file system treats
+ * specially are defused.
  * Returns "" when nothing usable is left; the caller then names the document by kind and id.
  */
 export function safeBaseName(documentNumber: string): string {
   let name = documentNumber
     .replace(LONE_SURROGATE, '_')
+    .replace(BEYOND_BMP, '_')
     .normalize('NFC')
     // eslint-disable-next-line no-control-regex
     .replace(/[/\\:*?"<>|\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '_')

@@ -1,4 +1,5 @@
 import { repairDestinations, type RepairReport } from '../backup/repair.js';
+import { closeDestination } from '../backup/run.js';
 import { verifyDestinations, type Finding, type VerifyReport } from '../backup/verify.js';
 import type { Config } from '../config/config.js';
 import { createDestinations } from '../destinations/create.js';
@@ -40,6 +41,8 @@ async function verifyAccount(session: Session, config: Config, options: { json?:
     try {
       const runId = ledger.startRun({ asOf: 'repair', kinds: [], dryRun: false, pid: process.pid });
       repaired = await repairDestinations({ ledger, api, config, logger, renderer, account: config.account.id, runId }, report, destinations);
+      // What a destination keeps for later (Dropbox's identities) is written before the repair counts as done.
+      for (const destination of destinations) await closeDestination(ledger, destination, runId);
       ledger.finishRun(runId, { outcome: 'repair', exitCode: 0, message: `${repaired.restored.length} restored, ${repaired.beside.length} stored beside damaged copies`, stats: { requests: { baselinker: api.requestCount } } });
     } finally {
       await renderer.close();

@@ -67,8 +67,9 @@ export interface RevokeContext<S> {
 
 export interface CostContext<S> {
   settings: Values<S>;
-  /** Files the run would store, and how many of their folders the ledger does not know yet. */
+  /** Files the run would store, the folders they go into, and how many folders on their way the ledger does not know yet. */
   files: number;
+  folders: number;
   newFolders: number;
 }
 

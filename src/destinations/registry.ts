@@ -1,6 +1,7 @@
 // Every kind of destination, one line each. The config schema takes their settings from here, the commands their
 // sign-in and revoke, the dry run their costs.
 import type { Parse, Section, Values } from '../config/setting.js';
+import { dropbox } from './dropbox/plugin.js';
 import { googleDrive } from './gdrive/plugin.js';
 import { localFolder } from './local/plugin.js';
 import type { DestinationPlugin, DestinationSpec } from './plugin.js';
@@ -8,6 +9,7 @@ import type { DestinationPlugin, DestinationSpec } from './plugin.js';
 export const DESTINATIONS = {
   local: localFolder,
   gdrive: googleDrive,
+  dropbox,
 } as const;
 
 type Plugins = typeof DESTINATIONS;

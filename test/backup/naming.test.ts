@@ -14,7 +14,8 @@ describe('file names', () => {
     ['CON', '_CON'],
     ['con.2026', '_con.2026'],
     ['lone \ud800 surrogate', 'lone _ surrogate'],
-    ['Rechnung 🧾 Müller', 'Rechnung 🧾 Müller'],
+    ['Rechnung 🧾 Müller', 'Rechnung _ Müller'],
+    ['Rechnung ♞ Müller', 'Rechnung ♞ Müller'],
     ['   ', ''],
     ['', ''],
   ])('%j → %j', (number, expected) => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { auth } from '@googleapis/drive';
 import { afterEach, describe, expect, it } from 'vitest';
+import { verifyDestinations } from '../../src/backup/verify.js';
 import type { Destination } from '../../src/destinations/destination.js';
 import { drivePacer } from '../../src/destinations/gdrive/driveApi.js';
 import { googleDriveDestination } from '../../src/destinations/gdrive/googleDrive.js';
@@ -53,6 +54,8 @@ async function upgradeThenLoseTheLedger(make: (ledger: Ledger) => Destination, m
   expect(upgraded.exitCode).toBe(0);
   expect(upgraded.tally.stored).toMatchObject({ invoices: 0, receipts: 0 });
   expect(ledger.documents().filter((r) => r.identity_kept === 0)).toEqual([]);
+  // What keeps the identities is the destination's own bookkeeping, never taken for a stray file.
+  expect((await verifyDestinations(ledger, [make(ledger)])).agree).toBe(true);
   ledger.close();
 
   // Then the data dir is lost: everything is adopted, nothing stored twice.

@@ -5,9 +5,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { candidateNames, safeBaseName } from '../../src/backup/naming.js';
 import { createBatcher } from '../../src/destinations/dropbox/batcher.js';
+import { commitLane } from '../../src/destinations/dropbox/lane.js';
 import { DropboxContentHasher, dropboxContentHash } from '../../src/destinations/dropbox/contentHash.js';
 import { DropboxApi } from '../../src/destinations/dropbox/dropboxApi.js';
 import { listFolder } from '../../src/destinations/dropbox/folders.js';
@@ -20,25 +21,12 @@ import type { Clock } from '../../src/lib/clock.js';
 import { DestinationFullError, UnauthorisedError, UsageError } from '../../src/lib/errors.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { redact } from '../../src/lib/secrets.js';
-import { startDropboxEmulator, type DropboxEmulator, type DropboxEmulatorOptions } from '../../tools/emulators/dropbox/server.js';
+import type { DropboxEmulator, DropboxEmulatorOptions } from '../../tools/emulators/dropbox/server.js';
+import { dropboxEmulators } from '../helpers/dropboxEmulators.js';
 import { fakeClock } from '../helpers/fakeClock.js';
 import { tempDir } from '../helpers/tempDir.js';
 
-const running: DropboxEmulator[] = [];
-afterEach(async () => {
-  while (running.length > 0) {
-    const emu = running.pop()!;
-    // Whatever a test did, the client never deleted, moved, copied over or replaced anything.
-    expect(emu.violations).toEqual([]);
-    await emu.close();
-  }
-});
-
-async function start(o: DropboxEmulatorOptions = {}): Promise<DropboxEmulator> {
-  const emu = await startDropboxEmulator(o);
-  running.push(emu);
-  return emu;
-}
+const start = dropboxEmulators();
 
 function clientFor(emu: DropboxEmulator, clock: Clock, refreshToken = emu.issueRefreshToken(), appSecret?: string) {
   const tokens = dropboxTokens({ appKey: emu.appKey, appSecret, refreshToken, apiUrl: emu.apiUrl, clock });
@@ -207,9 +195,9 @@ describe('add-only single uploads', () => {
 
   it('Polish letters in paths survive the ASCII escaping of Dropbox-API-Arg', async () => {
     const { emu, api } = await setup();
-    const path = '/Faktury/Łódź/FV_1 zażółć gęślą jaźń 🧾.pdf';
+    const path = '/Faktury/Łódź/FV_1 zażółć gęślą jaźń ♞.pdf';
     const stored = await uploadOne(api, { path, body: bytes('pdf') });
-    expect(stored).toMatchObject({ outcome: 'created', metadata: { pathDisplay: path, name: 'FV_1 zażółć gęślą jaźń 🧾.pdf' } });
+    expect(stored).toMatchObject({ outcome: 'created', metadata: { pathDisplay: path, name: 'FV_1 zażółć gęślą jaźń ♞.pdf' } });
     expect(emu.files.map((f) => f.path)).toEqual([`/Apps/BaseLinker Backup${path}`]);
   });
 
@@ -256,7 +244,7 @@ describe('add-only single uploads', () => {
 
     emu.injectFault({ kind: 'serverError', times: 8, match: { route: 'files/upload' } });
     const gaveUp = await uploadOne(api, { path: '/b.pdf', body: bytes('b') }).catch((e: unknown) => e);
-    expect((gaveUp as Error).message).toBe('Dropbox files/upload kept failing: Dropbox files/upload: HTTP 500 Internal Server Error');
+    expect((gaveUp as Error).message).toBe('Dropbox files/upload kept failing: HTTP 500 Internal Server Error');
     expect(emu.requests.filter((r) => r.route === 'files/upload').length).toBe(5 + 8);
   });
 
@@ -335,10 +323,11 @@ describe('batched uploads (finish_batch_v2)', () => {
     expect(filesOnly(emu)).toEqual(['Apps/BaseLinker Backup/a.pdf', 'Apps/BaseLinker Backup/b.pdf']);
   });
 
-  it('one batch committed at a time per account, even from two batchers: commits never overlap', async () => {
+  it('one batch committed at a time per account, even from two batchers on one lane: commits never overlap', async () => {
     const { emu, api } = await setup({ commitMs: 100 });
-    const first = createBatcher(api, { idleMs: 1 });
-    const second = createBatcher(api, { idleMs: 1 });
+    const lane = commitLane();
+    const first = createBatcher(api, { idleMs: 1, lane });
+    const second = createBatcher(api, { idleMs: 1, lane });
     const outcomes = await Promise.all([
       ...[1, 2, 3].map((i) => first.add({ path: `/one/${i}.pdf`, body: bytes(`${i}`) })),
       ...[1, 2, 3].map((i) => second.add({ path: `/two/${i}.pdf`, body: bytes(`${i}`) })),
@@ -368,7 +357,39 @@ describe('batched uploads (finish_batch_v2)', () => {
     expect(large).toMatchObject({ outcome: 'error', error: expect.any(DestinationFullError) });
     expect(refused).toMatchObject({ outcome: 'error', error: expect.any(DropboxNameError) });
     expect(filesOnly(emu)).toEqual(['Apps/BaseLinker Backup/small.pdf']);
-    expect(await batcher.add({ path: '/late.pdf', body: bytes('late') })).toMatchObject({ outcome: 'error' });
+  });
+
+  it('takes files again after close(): a repair stores after the run has closed its destinations', async () => {
+    const { emu, api } = await setup();
+    const batcher = createBatcher(api, { idleMs: 10_000 });
+    const first = batcher.add({ path: '/first.pdf', body: bytes('first') });
+    await batcher.close();
+    const late = batcher.add({ path: '/late.pdf', body: bytes('late') });
+    await batcher.close();
+    expect([(await first).outcome, (await late).outcome]).toEqual(['created', 'created']);
+    expect(batcher.commits).toBe(2);
+    expect(filesOnly(emu)).toEqual(['Apps/BaseLinker Backup/first.pdf', 'Apps/BaseLinker Backup/late.pdf']);
+  });
+
+  it('the idle commit waits for a file still going up, but no longer than maxWaitMs', async () => {
+    const { emu, api } = await setup();
+    // The second file's start is held back 300 ms: the first waits for it, then both go in one commit.
+    emu.injectFault({ kind: 'delay', ms: 300, match: (r) => r.route === 'files/upload_session/start' && emu.requests.filter((q) => q.route === r.route).length === 2 });
+    const batcher = createBatcher(api, { idleMs: 100 });
+    const a = batcher.add({ path: '/a.pdf', body: bytes('a') });
+    const b = batcher.add({ path: '/b.pdf', body: bytes('b') });
+    expect([(await a).outcome, (await b).outcome]).toEqual(['created', 'created']);
+    expect(emu.requests.filter((r) => r.route === 'files/upload_session/finish_batch_v2').map((r) => (r.arg as { entries: unknown[] }).entries.length)).toEqual([2]);
+
+    // A file that takes longer than maxWaitMs to go up: what waits beside it is committed without it.
+    emu.injectFault({ kind: 'delay', ms: 600, match: (r) => r.route === 'files/upload_session/start' && emu.requests.filter((q) => q.route === r.route).length === 4 });
+    const patient = createBatcher(api, { idleMs: 100, maxWaitMs: 200 });
+    const c = patient.add({ path: '/c.pdf', body: bytes('c') });
+    const slow = patient.add({ path: '/slow.pdf', body: bytes('slow') });
+    expect((await c).outcome).toBe('created');
+    expect(filesOnly(emu)).not.toContain('Apps/BaseLinker Backup/slow.pdf');
+    expect((await slow).outcome).toBe('created');
+    expect(emu.requests.filter((r) => r.route === 'files/upload_session/finish_batch_v2').map((r) => (r.arg as { entries: unknown[] }).entries.length)).toEqual([2, 1, 1]);
   });
 
   it('Polish letters survive a batch too', async () => {
@@ -428,6 +449,8 @@ describe('content hash and names', () => {
       for (const name of candidateNames('invoices', number, '3107', 2, 'pdf')) expect(dropboxNameProblem(name), JSON.stringify(name)).toBeNull();
     }
     expect(dropboxNameProblem(safeBaseName('desktop.ini'))).toBe('is a system file name Dropbox does not store');
+    expect(dropboxNameProblem('Rechnung 🧾.pdf')).toMatch(/outside the Basic Multilingual Plane/);
+    expect(safeBaseName('Rechnung 🧾')).toBe('Rechnung _');
     expect(sameDropboxName('FV_1_11_2026.pdf', 'fv_1_11_2026.PDF')).toBe(true);
     expect(dropboxPath(['BaseLinker Backup', '2026', 'FV.pdf'])).toBe('/BaseLinker Backup/2026/FV.pdf');
     expect(() => checkedPath('/a/.ds_store')).toThrow(/system file name/);

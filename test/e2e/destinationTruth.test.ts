@@ -1,17 +1,17 @@
-// "The destination is the truth", end to end through the CLI over HTTP, for the local folder and Google Drive: a
+// "The destination is the truth", end to end through the CLI over HTTP, for the local folder, Google Drive and Dropbox: a
 // data dir lost between two nights costs nothing (its copies are adopted, the cutoff is the one recorded there),
 // and copies removed or damaged at the destination are brought back by `verify --repair`, never by deleting or
 // overwriting anything.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { driveDestination, localDestination } from '../promises/destinations.js';
+import { driveDestination, dropboxDestination, localDestination } from '../promises/destinations.js';
 import { openWorld } from '../promises/world.js';
 
 const FIRST_NIGHT = '2026-11-20';
 // A month later: a fresh ledger alone would take 1 December as its cutoff and miss November's late documents.
 const NEXT_NIGHT = '2026-12-01';
 
-describe.each([localDestination, driveDestination])('the destination is the truth: $label', (harness) => {
+describe.each([localDestination, driveDestination, dropboxDestination])('the destination is the truth: $label', (harness) => {
   it('a lost data dir: the next night adopts what is there, keeps the recorded cutoff, stores the new documents once', async () => {
     const world = await openWorld(harness);
     try {

@@ -286,13 +286,16 @@ describe('add-only commits (files/upload)', () => {
     expect(await reason('/a//b.pdf')).toMatch(/^path\/malformed_path\//);
     expect(await reason('/a\\b.pdf')).toMatch(/^path\/malformed_path\//);
     expect(await reason('/trailing .pdf ')).toMatch(/^path\/malformed_path\//);
+    // Outside the Basic Multilingual Plane (most emoji): refused; a symbol inside it is taken.
+    expect(await reason('/Rechnung 🧾.pdf')).toMatch(/^path\/malformed_path\//);
+    expect((await put('/Rechnung ♞.pdf', 'ok')).status).toBe(200);
     expect((await put(`/${'a'.repeat(251)}.pdf`, 'ok')).status).toBe(200);
     await put('/2026', 'a file named like a folder');
     expect(await reason('/2026/11/FV.pdf')).toMatch(/^path\/conflict\/file_ancestor\//);
     expect(await reason('/big.bin', 'x'.repeat(1001))).toMatch(/^payload_too_large\//);
     expect(await reason('/fits.bin', 'x'.repeat(1000))).toMatch(/^path\/insufficient_space\//);
     expect((await put('/small.bin', 'x'.repeat(100))).status).toBe(200);
-    expect(filesOnly(emu).map((p) => p.split('/').pop()!.slice(0, 12))).toEqual(['2026', 'aaaaaaaaaaaa', 'small.bin']);
+    expect(filesOnly(emu).map((p) => p.split('/').pop()!.slice(0, 12))).toEqual(['2026', 'Rechnung ♞.p', 'aaaaaaaaaaaa', 'small.bin']);
   });
 
   it('App folder: the app sees its folder as "/"; Full Dropbox sees everything', async () => {
@@ -614,9 +617,35 @@ describe('faults', () => {
     expect((await rpc(emu, token, 'files/list_folder', { path: '' })).status).toBe(200);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
   });
+
+  it('latencyMs holds back every answer, the token endpoint included: a round trip for the benchmark', async () => {
+    const emu = await start({ latencyMs: 150 });
+    const t0 = Date.now();
+    const token = await accessToken(emu);
+    expect((await rpc(emu, token, 'files/list_folder', { path: '' })).status).toBe(200);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+  });
 });
 
 describe('violations: every destructive route is carried out as Dropbox would, and recorded', () => {
+  it('a person deleting a file or saving other bytes over it is no violation: the same id, a new revision', async () => {
+    const { emu, token, put } = await connect();
+    const kept = (await put('/docs/kept.pdf', 'original')).json;
+    await put('/docs/gone.pdf', 'gone');
+    emu.editByHand('/Apps/BaseLinker Backup/docs/kept.pdf', { content: Buffer.from('orig') });
+    emu.editByHand('/apps/baselinker backup/docs/GONE.pdf', { remove: true });
+    const listed = (await rpc(emu, token, 'files/list_folder', { path: '/docs', include_deleted: true })).json.entries;
+    expect(listed.map((e: Json) => [e['.tag'], e.name, e.id ?? null, e.size ?? null])).toEqual([
+      ['file', 'kept.pdf', kept.id, 4],
+      ['deleted', 'gone.pdf', null, null],
+    ]);
+    expect(listed[0].rev).not.toBe(kept.rev);
+    expect(listed[0].content_hash).toBe(dropboxHash(Buffer.from('orig')));
+    expect(() => emu.editByHand('/Apps/BaseLinker Backup/docs/none.pdf', { remove: true })).toThrow(/no file/);
+    expect(emu.violations).toEqual([]);
+  });
+
+
   it('delete, delete_v2, delete_batch, permanently_delete, move, move_v2, copy onto a taken path', async () => {
     const { emu, token, put } = await connect({ scopes: ['account_info.read', 'files.metadata.read', 'files.content.read', 'files.content.write', 'files.permanent_delete'] });
     for (const n of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']) await put(`/docs/${n}.pdf`, n);

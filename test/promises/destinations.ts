@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startDriveEmulator } from '../../tools/emulators/drive/server.js';
+import { startDropboxEmulator } from '../../tools/emulators/dropbox/server.js';
 import type { EmulatorFile } from '../../tools/emulators/drive/store.js';
 import type { CrashPoint } from '../../src/lib/crashPoint.js';
 import { driveCliEnv } from '../../tools/emulators/drive/cliEnv.js';
@@ -116,10 +117,56 @@ export const driveDestination: HarnessDestination = {
 };
 
 /**
- * The destinations the promise tests run against: BACKUP_PROMISE_DESTINATIONS=local,gdrive picks them (default:
- * local). The first one also runs the tests that need plant() and tamper().
+ * Dropbox, through its emulator (an App folder app): signed in with a refresh token the emulator issues, files read
+ * back from the emulator's store below the App folder. The identities the backup keeps in its inventory files are its
+ * own bookkeeping, not documents; a person deletes a file or saves other bytes over it. Any call that deleted, moved
+ * or replaced something fails the trial when it closes.
  */
-const ALL: readonly HarnessDestination[] = [localDestination, driveDestination];
+export const dropboxDestination: HarnessDestination = {
+  label: 'dropbox',
+  crashPoints: [],
+  async open() {
+    const dropbox = await startDropboxEmulator();
+    const below = (path: string) => path.slice(dropbox.appRoot.length + 1);
+    const isInventory = (path: string) => /(^|\/)\.baselinker-backup\/identities-[^/]+\.json$/.test(path);
+    const fileAt = (relativePath: string) => {
+      const file = dropbox.files.find((f) => below(f.path).toLowerCase() === relativePath.toLowerCase());
+      if (!file) throw new Error(`no file ${relativePath} in Dropbox`);
+      return file;
+    };
+    return {
+      env: {
+        BACKUP_DESTINATION: 'dropbox',
+        DROPBOX_APP_KEY: dropbox.appKey,
+        DROPBOX_REFRESH_TOKEN: dropbox.issueRefreshToken(),
+        DROPBOX_API_URL: dropbox.apiUrl,
+        DROPBOX_CONTENT_URL: dropbox.contentUrl,
+        DROPBOX_AUTHORIZE_URL: dropbox.authorizeUrl,
+      },
+      id: 'dropbox',
+      async files() {
+        return new Map(dropbox.files.filter((f) => !isInventory(below(f.path))).map((f) => [below(f.path), f.content]));
+      },
+      async plant(relativePath, bytes) {
+        dropbox.seed({ path: `${dropbox.appRoot}/${relativePath}`, content: bytes });
+      },
+      async tamper(relativePath, how) {
+        const file = fileAt(relativePath);
+        dropbox.editByHand(file.path, how === 'remove' ? { remove: true } : { content: file.content.subarray(0, file.content.length >> 1) });
+      },
+      async close() {
+        if (dropbox.violations.length > 0) throw new Error(`Dropbox was asked to delete, move or replace: ${JSON.stringify(dropbox.violations)}`);
+        await dropbox.close();
+      },
+    };
+  },
+};
+
+/**
+ * The destinations the promise tests run against: BACKUP_PROMISE_DESTINATIONS=local,gdrive,dropbox picks them
+ * (default: local). The first one also runs the tests that need plant() and tamper().
+ */
+const ALL: readonly HarnessDestination[] = [localDestination, driveDestination, dropboxDestination];
 export const HARNESS_DESTINATIONS: readonly HarnessDestination[] = (process.env.BACKUP_PROMISE_DESTINATIONS ?? 'local')
   .split(',')
   .map((label) => {

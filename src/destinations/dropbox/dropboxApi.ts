@@ -25,8 +25,11 @@ export interface DropboxApiOptions {
  */
 export interface CallSpec {
   route: string;
-  /** rpc: JSON body, on the API host. upload: argument in Dropbox-API-Arg, bytes in the body, on the content host. */
-  style: 'rpc' | 'upload';
+  /**
+   * rpc: JSON body, on the API host. upload: argument in Dropbox-API-Arg, bytes in the body, on the content host.
+   * download: argument in Dropbox-API-Arg, on the content host; the bytes come back, the result in Dropbox-API-Result.
+   */
+  style: 'rpc' | 'upload' | 'download';
   arg: (attempt: number) => unknown;
   body?: Uint8Array;
 }
@@ -62,6 +65,11 @@ export class DropboxApi {
     return this.call({ route, style: 'upload', arg: () => arg, body });
   }
 
+  /** A download route: its result and the bytes. */
+  async download(route: string, arg: unknown): Promise<{ result: unknown; bytes: Buffer }> {
+    return (await this.call({ route, style: 'download', arg: () => arg })) as { result: unknown; bytes: Buffer };
+  }
+
   call(spec: CallSpec): Promise<unknown> {
     let renewed = false;
     return withVerdicts(
@@ -81,9 +89,9 @@ export class DropboxApi {
         maxMs: 15 * 60_000,
         clock: this.o.clock,
         judge,
-        exhausted: (error) => new Error(`Dropbox ${spec.route} kept failing: ${describe(error)}`),
+        exhausted: (error) => new Error(`Dropbox ${spec.route} kept failing: ${describe(error, spec.route)}`),
         onRetry: (error, attempt, delayMs) => {
-          this.o.logger.warn(`Dropbox ${spec.route}: ${describe(error)}; retry ${attempt} in ${Math.ceil(delayMs / 1000)} s`);
+          this.o.logger.warn(`Dropbox ${spec.route}: ${describe(error, spec.route)}; retry ${attempt} in ${Math.ceil(delayMs / 1000)} s`);
         },
       },
     );
@@ -97,13 +105,16 @@ export class DropboxApi {
       headers['content-type'] = 'application/octet-stream';
       headers['dropbox-api-arg'] = headerSafeJson(arg);
       body = spec.body ?? new Uint8Array(0);
+    } else if (spec.style === 'download') {
+      headers['dropbox-api-arg'] = headerSafeJson(arg);
     } else if (arg !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(arg);
     }
-    const url = `${spec.style === 'upload' ? this.contentUrl : this.apiUrl}2/${spec.route}`;
+    const url = `${spec.style === 'rpc' ? this.apiUrl : this.contentUrl}2/${spec.route}`;
     this.requests++;
     const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.o.timeoutMs ?? 120_000) });
+    if (res.ok && spec.style === 'download') return downloaded(spec.route, res);
     const text = await res.text();
     if (res.ok) {
       try {
@@ -114,6 +125,14 @@ export class DropboxApi {
     }
     throw failure(spec.route, res, text);
   }
+}
+
+/** A download's bytes, and its result from the header (a 200 without one is a cut or foreign answer: passing). */
+async function downloaded(route: string, res: Response): Promise<{ result: unknown; bytes: Buffer }> {
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const result = parseJson(res.headers.get('dropbox-api-result') ?? '');
+  if (!result) throw new DropboxHttpError(route, 200, 'no Dropbox-API-Result header');
+  return { result, bytes };
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {
@@ -156,10 +175,12 @@ export function headerSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-export function describe(error: unknown): string {
+/** What went wrong, for a line that names the route already: without the route a second time. */
+export function describe(error: unknown, route?: string): string {
   if (error instanceof Error) {
     const code = (error as { cause?: { code?: string } }).cause?.code;
-    return code ? `${error.message} (${code})` : error.message;
+    const message = route && error.message.startsWith(`Dropbox ${route}: `) ? error.message.slice(`Dropbox ${route}: `.length) : error.message;
+    return code ? `${message} (${code})` : message;
   }
   return String(error);
 }

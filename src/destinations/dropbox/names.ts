@@ -1,8 +1,9 @@
 // Names as Dropbox takes them. Paths are case-insensitive (and keep their case): "FV_1.pdf" and "fv_1.PDF" are one
 // file there. Names it refuses: longer than 255 characters (counted here in UTF-16 units, the stricter count:
 // rclone found Dropbox counting some symbols twice), the names of system files it never syncs (desktop.ini,
-// thumbs.db, .ds_store, icon\r, .dropbox, .dropbox.attr), and what rclone escapes for Dropbox because the service
-// refuses or mangles it: "/", "\", NUL, DEL, a trailing space, "." and "..".
+// thumbs.db, .ds_store, icon\r, .dropbox, .dropbox.attr), what rclone escapes for Dropbox because the service
+// refuses or mangles it: "/", "\", NUL, DEL, a trailing space, "." and "..", and any character outside the Basic
+// Multilingual Plane, most emoji among them (Dropbox staff in dropbox-sdk-java#42; rclone#6199).
 
 export const MAX_NAME_LENGTH = 255;
 
@@ -14,6 +15,7 @@ export function dropboxNameProblem(name: string): string | null {
   if (name.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters`;
   // eslint-disable-next-line no-control-regex
   if (/[/\\\u0000\u007f]/.test(name)) return 'contains "/", "\\", NUL or DEL';
+  if (/[\ud800-\udfff]/.test(name)) return 'contains a character outside the Basic Multilingual Plane (an emoji?)';
   if (name.endsWith(' ')) return 'ends with a space';
   if (DISALLOWED.has(name.toLowerCase())) return 'is a system file name Dropbox does not store';
   return null;

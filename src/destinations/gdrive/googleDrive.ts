@@ -16,7 +16,7 @@ import { statusOf } from './errors.js';
 import { createFolderResolver, escapeQuery, FOLDER_MIME, type FolderIdStore } from './folders.js';
 import { identityFromProperties, identityProperties } from './identity.js';
 import { createIdSupply } from './ids.js';
-import { createInventory } from './inventory.js';
+import { createInventory, isInventoryFile } from './inventory.js';
 import type { OAuthClient } from './oauth.js';
 import { uploadNewFile } from './upload.js';
 
@@ -94,7 +94,8 @@ export function googleDriveDestination(o: GoogleDriveOptions): Destination & { r
       );
       for (const f of answer.data.files ?? []) {
         if (f.mimeType === FOLDER_MIME) listing.folders.push(f.name ?? '');
-        else listing.files.push(await listed(f));
+        // Our own bookkeeping, not a stored copy: verify must not call it unexpected.
+        else if (!isInventoryFile(f.appProperties)) listing.files.push(await listed(f));
       }
       pageToken = answer.data.nextPageToken ?? undefined;
     } while (pageToken);

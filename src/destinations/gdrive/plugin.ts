@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { definePlugin } from '../plugin.js';
-import { forgetCredentials, hasSavedCredentials, loadCredentials, oauthClientSettings, saveCredentials, CREDENTIALS_FILE } from './credentials.js';
+import { hasSavedCredentials, loadCredentials, oauthClientSettings, saveCredentials, CREDENTIALS_FILE } from './credentials.js';
+import { revokeSignIn } from '../savedSignIn.js';
 import { drivePacer } from './driveApi.js';
 import { googleDriveDestination, googleDriveId } from './googleDrive.js';
 import { createOAuthClient, signedInClient } from './oauth.js';
 import { googleDriveSettings } from './settings.js';
 import { signIn } from './signIn.js';
 import { registerSecret } from '../../lib/secrets.js';
-import { errorMessage, BackupError } from '../../lib/errors.js';
 import { systemClock } from '../../lib/clock.js';
 
 const IDS_PER_REQUEST = 100;
@@ -64,22 +64,18 @@ export const googleDrive = definePlugin({
     return `Signed in to Google Drive as ${about.data.user?.emailAddress ?? 'unknown'}; ${where}.`;
   },
 
-  async revoke({ settings, dataDir, logger }) {
-    let revoked = false;
-    try {
-      const credentials = loadCredentials(settings, dataDir);
-      await createOAuthClient(settings, credentials).revokeToken(credentials.refreshToken);
-      revoked = true;
-    } catch (error) {
-      // Already dead at Google: there is nothing left to revoke there, and the local state still changes.
-      logger.warn(`Google did not revoke a token: ${error instanceof BackupError ? error.message : errorMessage(error)}`);
-    }
-    const forgotten = forgetCredentials(dataDir);
-    return (
-      `${revoked ? 'Access revoked at Google' : 'Nothing to revoke at Google'}; ${forgotten ? `${CREDENTIALS_FILE} removed` : 'no saved sign-in'}.` +
-      (settings.refreshToken ? ' GOOGLE_REFRESH_TOKEN is set in the environment: remove it too.' : '')
-    );
-  },
+  revoke: ({ settings, dataDir, logger }) =>
+    revokeSignIn({
+      provider: 'Google',
+      dataDir,
+      file: CREDENTIALS_FILE,
+      fromEnvironment: settings.refreshToken ? 'GOOGLE_REFRESH_TOKEN' : null,
+      logger,
+      async revoke() {
+        const credentials = loadCredentials(settings, dataDir);
+        await createOAuthClient(settings, credentials).revokeToken(credentials.refreshToken);
+      },
+    }),
 
   signedIn: ({ settings, dataDir }) => Boolean(settings.refreshToken) || hasSavedCredentials(dataDir),
 

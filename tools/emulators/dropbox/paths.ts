@@ -28,11 +28,13 @@ export type PathProblem = 'malformed_path' | 'disallowed_name';
 /**
  * What is wrong with one name, if anything. Malformed: empty, "." or "..", longer than 255, a backslash, NUL or
  * DEL, or a trailing space (rclone's Dropbox encoder escapes exactly these, because the service refuses or mangles
- * them).
+ * them); and any character outside the Basic Multilingual Plane, most emoji among them ("Dropbox doesn't allow file
+ * names/paths with non-BMP unicode characters", Dropbox staff in dropbox-sdk-java#42; a batch entry with one fails
+ * its path test, rclone#6199): in UTF-16, any surrogate.
  */
 export function nameProblem(name: string): PathProblem | null {
   // eslint-disable-next-line no-control-regex
-  if (name === '' || name === '.' || name === '..' || name.length > MAX_NAME_LENGTH || /[\\\u0000\u007f]/.test(name) || name.endsWith(' ')) {
+  if (name === '' || name === '.' || name === '..' || name.length > MAX_NAME_LENGTH || /[\\\u0000\u007f\ud800-\udfff]/.test(name) || name.endsWith(' ')) {
     return 'malformed_path';
   }
   if (DISALLOWED.has(name.toLowerCase())) return 'disallowed_name';

@@ -54,6 +54,8 @@ export interface DropboxEmulatorOptions {
   /** The first N commits meet a lock held elsewhere (429 too_many_write_operations, retry_after below). */
   contendedCommits?: number;
   contentionRetryAfterSeconds?: number;
+  /** Every answer waits this long: a network's round trip, for the benchmark. Default 0. */
+  latencyMs?: number;
   account?: Partial<Account>;
 }
 
@@ -120,6 +122,11 @@ export interface DropboxEmulator {
   contendCommits(n: number, retryAfterSeconds?: number): void;
   /** Puts items there as a person would (folders made as needed), outside the API and its limits. */
   seed(item: SeedItem): void;
+  /**
+   * What a person does to a file in Dropbox's web page or desktop folder: deletes it, or saves other bytes over it
+   * (the same file and id, a new revision). Not the app's doing, so never a violation.
+   */
+  editByHand(path: string, change: { remove: true } | { content: Buffer }): void;
   close(): Promise<void>;
 }
 
@@ -203,6 +210,7 @@ export async function startDropboxEmulator(o: DropboxEmulatorOptions = {}): Prom
 
   const serve = async (host: Host, req: IncomingMessage, res: ServerResponse, rec: RequestRecord, url: URL) => {
     const info: RequestInfo = { host, method: rec.method, route: rec.route };
+    if (o.latencyMs) await new Promise((r) => setTimeout(r, o.latencyMs));
     const fault = ctx.faults.takeKind(info, TRANSPORT_FAULTS);
     if (fault) rec.fault = fault.kind;
     if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
@@ -311,6 +319,12 @@ export async function startDropboxEmulator(o: DropboxEmulatorOptions = {}): Prom
       if (store.get(lowerPath)) throw new Error(`seed: ${item.path} exists`);
       if (item.content === undefined) store.addFolder(parent, name, true);
       else store.addFile(parent, name, Buffer.from(item.content), item.clientModified ?? now(), true);
+    },
+    editByHand: (path, change) => {
+      const item = store.get(path.toLowerCase());
+      if (item?.kind !== 'file') throw new Error(`editByHand: no file ${path}`);
+      if ('remove' in change) store.remove(item);
+      else store.replace(item, change.content, now());
     },
     close: async () => {
       await Promise.all([apiServer, contentServer].map((s) => new Promise<void>((resolve) => {
