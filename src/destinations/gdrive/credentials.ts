@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { UnauthorisedError, UsageError } from '../../lib/errors.js';
 import { registerSecret } from '../../lib/secrets.js';
+import { forgetSignIn, hasSignIn, readSignIn, saveSignIn } from '../savedSignIn.js';
 import type { GoogleDriveSettings } from './settings.js';
 
 export const CREDENTIALS_FILE = 'google-credentials.json';
@@ -42,46 +41,25 @@ export function loadCredentials(settings: GoogleDriveSettings, dataDir: string):
 
 /** Written whole and owner-readable only (0600), so a crash never leaves half a token and nobody else reads it. */
 export function saveCredentials(dataDir: string, c: Omit<GoogleCredentials, 'source'>): void {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const file = path.join(dataDir, CREDENTIALS_FILE);
-  const tmp = path.join(dataDir, `.${CREDENTIALS_FILE}.${randomUUID()}`);
-  const body = JSON.stringify({ clientId: c.clientId, clientSecret: c.clientSecret, refreshToken: c.refreshToken, savedAt: new Date().toISOString() }, null, 2);
-  fs.writeFileSync(tmp, body, { mode: 0o600 });
-  fs.renameSync(tmp, file);
-  fs.chmodSync(file, 0o600);
+  saveSignIn(dataDir, CREDENTIALS_FILE, { clientId: c.clientId, clientSecret: c.clientSecret, refreshToken: c.refreshToken });
   registerSecret(c.refreshToken);
 }
 
 /** Whether a sign-in is saved in the data dir. */
 export function hasSavedCredentials(dataDir: string): boolean {
-  return fs.existsSync(path.join(dataDir, CREDENTIALS_FILE));
+  return hasSignIn(dataDir, CREDENTIALS_FILE);
 }
 
-/** Forgets the sign-in (`backup revoke`). The file holds only our credential, never a document. */
+/** Forgets the sign-in (`backup revoke`). */
 export function forgetCredentials(dataDir: string): boolean {
-  const file = path.join(dataDir, CREDENTIALS_FILE);
-  if (!fs.existsSync(file)) return false;
-  fs.rmSync(file);
-  return true;
+  return forgetSignIn(dataDir, CREDENTIALS_FILE);
 }
 
 function readSaved(dataDir: string): Omit<GoogleCredentials, 'source'> | null {
-  const file = path.join(dataDir, CREDENTIALS_FILE);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  let parsed: Partial<Record<'clientId' | 'clientSecret' | 'refreshToken', unknown>>;
-  try {
-    parsed = JSON.parse(text) as typeof parsed;
-  } catch {
-    throw new UsageError(`${file} is damaged; run \`backup auth google\` again`);
-  }
+  const parsed = readSignIn(dataDir, CREDENTIALS_FILE, 'backup auth google');
+  if (!parsed) return null;
   if (typeof parsed.clientId !== 'string' || typeof parsed.clientSecret !== 'string' || typeof parsed.refreshToken !== 'string') {
-    throw new UsageError(`${file} is incomplete; run \`backup auth google\` again`);
+    throw new UsageError(`${path.join(dataDir, CREDENTIALS_FILE)} is incomplete; run \`backup auth google\` again`);
   }
   registerSecret(parsed.clientSecret);
   registerSecret(parsed.refreshToken);

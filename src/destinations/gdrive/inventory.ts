@@ -1,20 +1,14 @@
-// Identities of files that were stored without appProperties (by an older version of this program), kept in small
-// JSON files of our own in `<root>/.baselinker-backup/`, so that a lost ledger adopts those files too. Read only
-// when a listed file carries no identity of its own: a search for our inventory files, then one download each.
+// Identities of files that were stored without appProperties (by an older version of this program), kept in
+// inventory files (../inventoryFile.ts), so that a lost ledger adopts those files too. Read only when a listed file
+// carries no identity of its own: a search for our inventory files (marked by an appProperty), then one download
+// each. Keyed by file id: a Drive file keeps its id whatever happens to its name.
 import type { FileIdentity } from '../destination.js';
+import { byStateFolder, inventoryBody, inventoryName, parseInventory, type InventoryEntry } from '../inventoryFile.js';
 import type { DriveApi } from './driveApi.js';
 import type { createFolderResolver } from './folders.js';
 import { uploadNewFile } from './upload.js';
 
 const MARKER = 'blbInventory';
-export const STATE_FOLDER = '.baselinker-backup';
-
-export interface InventoryEntry {
-  folder: readonly string[];
-  name: string;
-  location: string;
-  identity: FileIdentity;
-}
 
 export function createInventory(api: DriveApi, folders: ReturnType<typeof createFolderResolver>, newId: () => Promise<string>) {
   let byLocation: Promise<Map<string, FileIdentity>> | null = null;
@@ -54,18 +48,15 @@ export function createInventory(api: DriveApi, folders: ReturnType<typeof create
 
     /** Writes one inventory file per root folder for these entries (nothing when there are none). */
     async record(entries: readonly InventoryEntry[]): Promise<void> {
-      const byRoot = new Map<string, InventoryEntry[]>();
-      for (const e of entries) byRoot.set(e.folder[0] ?? '', [...(byRoot.get(e.folder[0] ?? '') ?? []), e]);
-      for (const [root, group] of byRoot) {
-        const parentId = await folders.resolve(root ? [root, STATE_FOLDER] : [STATE_FOLDER]);
-        const body = JSON.stringify({ v: 1, files: group.map((e) => ({ path: [...e.folder, e.name].join('/'), location: e.location, identity: e.identity })) });
+      for (const { stateFolder, entries: group } of byStateFolder(entries)) {
+        const parentId = await folders.resolve(stateFolder);
         const id = await newId();
         await uploadNewFile(api, {
           id,
-          name: `identities-${new Date().toISOString().replace(/[:.]/g, '-')}-${id.slice(0, 8)}.json`,
+          name: inventoryName(new Date(), id.slice(0, 8)),
           parentId,
           contentType: 'application/json',
-          body: new Uint8Array(Buffer.from(body)),
+          body: inventoryBody(group),
           appProperties: { [MARKER]: '1' },
         });
         const map = byLocation ? await byLocation : null;
@@ -73,14 +64,4 @@ export function createInventory(api: DriveApi, folders: ReturnType<typeof create
       }
     },
   };
-}
-
-function parseInventory(text: string): { location: string; identity: FileIdentity }[] {
-  try {
-    const parsed = JSON.parse(text) as { v?: number; files?: { location?: unknown; identity?: FileIdentity }[] };
-    if (parsed.v !== 1 || !Array.isArray(parsed.files)) return [];
-    return parsed.files.flatMap((f) => (typeof f.location === 'string' && f.identity && typeof f.identity.sourceId === 'string' ? [{ location: f.location, identity: f.identity }] : []));
-  } catch {
-    return [];
-  }
 }

@@ -4,9 +4,8 @@
 // (a run killed in between) is harmless: identities are only ever read for files that exist.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import type { FileIdentity, StoredKind } from '../destination.js';
-
-const KINDS: readonly StoredKind[] = ['orders', 'invoices', 'receipts', 'fact'];
+import type { FileIdentity } from '../destination.js';
+import { identityFromJson } from '../identityJson.js';
 
 export interface JournalEntry {
   /** Path of the file relative to the destination's root, with "/" separators. */
@@ -80,12 +79,8 @@ export function parseLine(line: string): JournalEntry | null {
   } catch {
     return null;
   }
-  const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : null);
-  const int = (k: string) => (Number.isInteger(raw[k]) ? (raw[k] as number) : null);
-  const [path, account, kind, sourceId, hash, token, sha256] = ['path', 'account', 'kind', 'sourceId', 'hash', 'token', 'sha256'].map(str);
-  const version = int('version');
-  const size = int('size');
-  if (int('v') !== 1 || !path || !account || !sourceId || !hash || !token || !sha256 || version === null || size === null) return null;
-  if (!KINDS.includes(kind as StoredKind)) return null;
-  return { path, identity: { account, kind: kind as StoredKind, sourceId, version, hash, token, size, sha256 } };
+  if (!raw || typeof raw !== 'object') return null;
+  const identity = identityFromJson(raw);
+  if (raw.v !== 1 || typeof raw.path !== 'string' || !raw.path || !identity) return null;
+  return { path: raw.path, identity };
 }
