@@ -2,6 +2,7 @@
 // (me/drive/special/approot, i.e. Apps/<app name>) or the drive's root. Each path segment is percent-encoded on its
 // own, as Graph wants (onedrive "addressing-driveitems").
 import type { GraphApi } from './graphApi.js';
+import { registerSecret } from '../../lib/secrets.js';
 import { nameProblem, pathProblem } from './names.js';
 
 /** Where the destination's paths start. */
@@ -20,12 +21,15 @@ export interface DriveItem {
   size: number;
   file?: { mimeType?: string; hashes?: { quickXorHash?: string; sha256Hash?: string } };
   folder?: { childCount?: number };
+  /** A short-lived pre-authenticated address of the bytes, when asked for: a credential, never logged. */
+  downloadUrl?: string;
 }
 
 /** A folder by its path below the root, or by its item id. */
 export type FolderRef = { parentPath: readonly string[] } | { parentId: string };
 
 const LIST_FIELDS = 'id,name,size,file,folder';
+const DOWNLOAD_URL = '@microsoft.graph.downloadUrl';
 const PAGE_SIZE = '1000';
 
 /** The Graph address of a folder (no trailing colon, so an action or a child path can follow). */
@@ -51,13 +55,21 @@ function encodePath(segments: readonly string[]): string {
 
 /** A folder's children, every page of them; none when the folder does not exist. */
 export async function listChildren(drive: OneDriveDrive, ref: FolderRef): Promise<DriveItem[]> {
+  return (await listFolder(drive, ref)) ?? [];
+}
+
+/**
+ * A folder's children, every page of them, or null when the folder does not exist. With `downloadUrls`, each file
+ * comes with the address its bytes can be read from, so reading them costs no request to Graph itself.
+ */
+export async function listFolder(drive: OneDriveDrive, ref: FolderRef, o: { downloadUrls?: boolean } = {}): Promise<DriveItem[] | null> {
   const what = `list ${describe(ref)}`;
   const items: DriveItem[] = [];
   let next: string | undefined = `${folderAddress(drive, ref)}/children`;
-  let query: Record<string, string> | undefined = { $select: LIST_FIELDS, $top: PAGE_SIZE };
+  let query: Record<string, string> | undefined = { $select: o.downloadUrls ? `${LIST_FIELDS},${DOWNLOAD_URL}` : LIST_FIELDS, $top: PAGE_SIZE };
   while (next) {
     const page = await drive.api.send({ what, method: 'GET', path: next, ...(query ? { query } : {}), accept: [404] });
-    if (page.status === 404) return [];
+    if (page.status === 404) return null;
     const value = page.json['value'];
     if (!Array.isArray(value)) throw new Error(`OneDrive ${what}: the answer has no list of items`);
     items.push(...value.map((v: unknown) => driveItem(v, what)));
@@ -86,7 +98,8 @@ export class FolderMaker {
 
   constructor(private readonly drive: OneDriveDrive) {}
 
-  ensure(path: readonly string[]): Promise<DriveItem> {
+  /** `missing`: a listing just found no folder at `path`, so its own look-up is skipped (its parents are looked up). */
+  ensure(path: readonly string[], o: { missing?: boolean } = {}): Promise<DriveItem> {
     for (const segment of path) {
       const problem = nameProblem(segment, { business: this.drive.business });
       if (problem) throw new Error(`the folder name ${JSON.stringify(segment)} ${problem}`);
@@ -96,7 +109,7 @@ export class FolderMaker {
     const key = path.map((s) => s.toUpperCase()).join('/');
     let found = this.known.get(key);
     if (!found) {
-      found = this.lookUpOrMake(path);
+      found = o.missing && path.length > 0 ? this.ensure(path.slice(0, -1)).then((parent) => this.make(parent, path)) : this.lookUpOrMake(path);
       this.known.set(key, found);
       found.catch(() => this.known.delete(key));
     }
@@ -142,6 +155,10 @@ export function driveItem(v: unknown, what: string): DriveItem {
   const item: DriveItem = { id: o['id'], name: o['name'], size: typeof o['size'] === 'number' ? o['size'] : 0 };
   if (o['file'] && typeof o['file'] === 'object') item.file = o['file'] as NonNullable<DriveItem['file']>;
   if (o['folder'] && typeof o['folder'] === 'object') item.folder = o['folder'] as NonNullable<DriveItem['folder']>;
+  if (typeof o[DOWNLOAD_URL] === 'string') {
+    item.downloadUrl = o[DOWNLOAD_URL];
+    registerSecret(item.downloadUrl);
+  }
   return item;
 }
 
