@@ -4,10 +4,11 @@ import type { Destination } from '../destinations/destination.js';
 import type { Clock } from '../lib/clock.js';
 import { BackupError, ExitCode, SourceError, UnauthorisedError, errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { isLedgerFailure, type Ledger } from '../ledger/ledger.js';
+import type { Ledger } from '../ledger/ledger.js';
 import { createDocumentRenderer, type DocumentRenderer } from '../render/pool.js';
 import type { BaseLinkerApi } from '../sources/baselinker/transport.js';
 import { adoptDestination, type OwnershipProbe } from './adopt.js';
+import { closeDestinations } from './close.js';
 import { invoicesExist, receiptsExist } from '../sources/baselinker/lists.js';
 import type { AsOf } from './asOf.js';
 import { deliver, type DeliveryContext, type Executor } from './deliver.js';
@@ -123,7 +124,7 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
         if (tally.failed[kind] === 0) recordComplete(ledger, kind, asOf);
       }
     }
-    await closeDestinations(deps, runId, tally);
+    await closeDestinations(deps, deps.destinations, runId, tally.stoppedDestinations);
     await reportMissingCopies(deps, tally);
   } catch (error) {
     ledger.finishRun(runId, { outcome: 'failed', exitCode: exitCodeOf(error), message: redact(errorMessage(error)), stats: stats(deps, tally) }, deps.clock.now());
@@ -189,25 +190,6 @@ async function takeOverDestinations(deps: RunDeps, delivery: DeliveryContext): P
 /** Asks BaseLinker whether invoices or receipts a destination holds are this account's. */
 function ownershipProbe(deps: RunDeps): OwnershipProbe {
   return (kind, ids) => (kind === 'invoices' ? invoicesExist : receiptsExist)(deps.api, ids.map(Number));
-}
-
-/**
- * Destinations that keep identities in batches write the last one now; the ledger then knows they are kept. One that
- * stopped this run (full, signed out) or cannot write them now keeps them unmarked: the next run hands them over
- * again (keepIdentities), so the copies are stored and recorded all the same.
- */
-async function closeDestinations(deps: RunDeps, runId: number, tally: Tally): Promise<void> {
-  for (const destination of deps.destinations) {
-    if (!destination.close || tally.stoppedDestinations.has(destination.id)) continue;
-    try {
-      await destination.close();
-    } catch (error) {
-      if (isLedgerFailure(error)) throw error;
-      deps.logger.warn(`${destination.id}: could not record which documents this run stored there (${errorMessage(error)}); the next run records them`);
-      continue;
-    }
-    deps.ledger.markIdentityKept(deps.ledger.withoutIdentity(destination.id).filter((r) => r.run_id === runId).map((r) => r.id));
-  }
 }
 
 /**
