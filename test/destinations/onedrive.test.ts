@@ -116,6 +116,11 @@ describe('OneDrive destination', () => {
     ]);
     // The approot, the folder listing (404), the look-ups up to the approot, four folders, three uploads.
     expect(calls).toHaveLength(1 + 1 + 3 + 4 + 3);
+    // Below a folder this process made, nothing is listed or looked up: a new sibling costs its create and the upload.
+    const before = emu.requests.length;
+    await put(d, 'r.pdf', pdf('r'), {}, ['BaseLinker Backup', '2026', '11', 'Receipts']);
+    await put(d, 'o.pdf', pdf('o'), {}, ['BaseLinker Backup', '2026', '12', 'Orders']);
+    expect(graphCalls(emu, before).map((r) => r.method)).toEqual(['POST', 'PUT', 'POST', 'POST', 'PUT']);
   });
 
   it('keeps identities pending until an inventory holds them; a lost ledger then adopts by identity', async () => {

@@ -141,12 +141,12 @@ describe('backup to OneDrive, end to end', () => {
       ['', 'BaseLinker Backup/', 'BaseLinker Backup/.baselinker-backup/', 'BaseLinker Backup/2026/', `${MONTH}/`, `${MONTH}/Invoices/`, `${MONTH}/Orders/`, `${MONTH}/Receipts/`].map((p) => `${APP}/${p}`),
     );
     // About one request per document: its upload. Besides: the app folder (the check), the root's listing (a
-    // backup there to adopt?), the listings of the state folder and the three kinds' folders and the look-ups of
-    // 2026/11, 2026 and the root folder on the way, all finding nothing; the 7 new folders; one inventory.
+    // backup there to adopt?), the state folder's listing and the root folder's look-up, both finding nothing; the
+    // 7 new folders (nothing below a folder the run made is looked up); one inventory.
     const calls = graphCalls(w, before);
     const uploads = calls.filter((r) => r.method === 'PUT' && !/identities-/.test(r.path));
     expect(uploads).toHaveLength(files.length);
-    expect(calls).toHaveLength(files.length + 1 + 1 + 4 + 3 + 7 + 1);
+    expect(calls).toHaveLength(files.length + 1 + 1 + 2 + 7 + 1);
     // Every identity is at the destination: one inventory, naming every file stored.
     expect(w.inventories()).toHaveLength(1);
     const kept = (JSON.parse(w.inventories()[0]!.content.toString()) as { files: { path: string }[] }).files.map((f) => f.path).sort();
@@ -163,8 +163,8 @@ describe('backup to OneDrive, end to end', () => {
     const dry = await w.cli(['run', '--date', AS_OF, '--dry-run']);
     expect(dry.code).toBe(0);
     const files = expectedDocuments().length + 1;
-    // An upload per file, a listing and a create per new folder (7), an inventory, the check and the root's listing.
-    expect(dry.stdout).toContain(`onedrive: ${files} files, about ${files + 7 * 2 + 1 + 2} requests (unpaced)`);
+    // An upload per file, a create per new folder (7), an inventory, and the check and the first listings.
+    expect(dry.stdout).toContain(`onedrive: ${files} files, about ${files + 7 + 1 + 4} requests (unpaced)`);
     expect(w.stored()).toEqual([]);
 
     expect((await w.backup()).code).toBe(0);

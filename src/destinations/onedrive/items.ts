@@ -3,7 +3,7 @@
 // own, as Graph wants (onedrive "addressing-driveitems").
 import type { GraphApi } from './graphApi.js';
 import { registerSecret } from '../../lib/secrets.js';
-import { nameProblem, pathProblem } from './names.js';
+import { nameKey, nameProblem, pathProblem } from './names.js';
 
 /** Where the destination's paths start. */
 export type DriveRoot = 'approot' | 'root';
@@ -91,12 +91,27 @@ export async function findChild(drive: OneDriveDrive, ref: FolderRef, name: stri
 /**
  * Makes sure a folder path exists and answers its item. One read when it does; otherwise one folder at a time from
  * the top, each created with conflictBehavior "fail", so a folder made meanwhile (by another run, or by the owner)
- * is a 409 that is then read, never a second folder. Folders found in the process are remembered.
+ * is a 409 that is then read, never a second folder. Folders found in the process are remembered, and below a
+ * folder this process made nothing is looked up: it holds only what the process put there.
  */
 export class FolderMaker {
   private readonly known = new Map<string, Promise<DriveItem>>();
+  /** Folders this process created (keys as below). */
+  private readonly made = new Set<string>();
 
   constructor(private readonly drive: OneDriveDrive) {}
+
+  /** Whether this process created the folder at `path`: it holds nothing but what the process put there. */
+  madeHere(path: readonly string[]): boolean {
+    return this.made.has(folderKey(path));
+  }
+
+  /** Whether no folder can be at `path`: one above it was created by this process, and it was not (yet). */
+  surelyMissing(path: readonly string[]): boolean {
+    if (this.madeHere(path)) return false;
+    for (let i = path.length - 1; i > 0; i--) if (this.madeHere(path.slice(0, i))) return true;
+    return false;
+  }
 
   /** `missing`: a listing just found no folder at `path`, so its own look-up is skipped (its parents are looked up). */
   ensure(path: readonly string[], o: { missing?: boolean } = {}): Promise<DriveItem> {
@@ -106,10 +121,11 @@ export class FolderMaker {
     }
     const tooLong = pathProblem(path);
     if (tooLong) throw new Error(`the folder path ${path.join('/')} ${tooLong}`);
-    const key = path.map((s) => s.toUpperCase()).join('/');
+    const key = folderKey(path);
     let found = this.known.get(key);
     if (!found) {
-      found = o.missing && path.length > 0 ? this.ensure(path.slice(0, -1)).then((parent) => this.make(parent, path)) : this.lookUpOrMake(path);
+      const missing = path.length > 0 && (o.missing || this.surelyMissing(path));
+      found = missing ? this.ensure(path.slice(0, -1)).then((parent) => this.make(parent, path)) : this.lookUpOrMake(path);
       this.known.set(key, found);
       found.catch(() => this.known.delete(key));
     }
@@ -136,11 +152,19 @@ export class FolderMaker {
       json: { name, folder: {}, '@microsoft.graph.conflictBehavior': 'fail' },
       accept: [409],
     });
-    if (r.status !== 409) return asFolder(driveItem(r.json, what), path);
+    if (r.status !== 409) {
+      this.made.add(folderKey(path));
+      return asFolder(driveItem(r.json, what), path);
+    }
     const existing = await findChild(this.drive, { parentId: parent.id }, name);
     if (!existing) throw new Error(`OneDrive ${what}: the name is taken, yet nothing by that name can be read`);
     return asFolder(existing, path);
   }
+}
+
+/** A folder path as OneDrive tells paths apart: without regard to case. */
+function folderKey(path: readonly string[]): string {
+  return path.map(nameKey).join('/');
 }
 
 function asFolder(item: DriveItem, path: readonly string[]): DriveItem {

@@ -79,13 +79,15 @@ export function oneDriveDestination(o: OneDriveOptions): Destination & { readonl
   const inventory = new OneDriveInventory({ upload, base, clock: o.clock, logger: o.logger, ...(o.inventoryBatch === undefined ? {} : { batch: o.inventoryBatch }) });
   const under = (folder: readonly string[]) => [...base, ...folder];
 
-  // Listed once per folder per run (key: the path without regard to case), shared by concurrent puts.
+  // Listed once per folder per run (key: the path without regard to case), shared by concurrent puts; not at all
+  // when this process made the folder, or one above it: then it holds only what this process put there.
   const states = new Map<string, Promise<FolderState>>();
   const stateOf = (folder: readonly string[]): Promise<FolderState> => {
     const k = key(folder.join('/'));
     let state = states.get(k);
     if (!state) {
-      state = listFolder(drive, { parentPath: under(folder) }).then((items) => ({
+      const known = folders.madeHere(under(folder)) ? [] : folders.surelyMissing(under(folder)) ? null : undefined;
+      state = (known !== undefined ? Promise.resolve(known) : listFolder(drive, { parentPath: under(folder) })).then((items) => ({
         folder,
         files: new Map((items ?? []).filter((i) => i.file).map((i) => [key(i.name), heldOf(i)])),
         missing: items === null,
