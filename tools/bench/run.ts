@@ -1,16 +1,19 @@
 // `npm run bench`: runs each section in turn and prints its figures. Speed is measured here, never in tests.
 // To add a section, write a function returning BenchRow[] in its own file and list it below.
+// `npm run bench -- onedrive` runs only the sections whose title names it (any case).
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { END_TO_END_SECTIONS } from './endToEnd.js';
+import { ONEDRIVE_SECTIONS } from './oneDrive.js';
 import { pdfBench } from './pdf.js';
 import { formatSection, type BenchSection } from './report.js';
 
-const SECTIONS: BenchSection[] = [{ title: 'Invoice PDFs (A4, 10 items)', run: pdfBench }, ...END_TO_END_SECTIONS];
+const SECTIONS: BenchSection[] = [{ title: 'Invoice PDFs (A4, 10 items)', run: pdfBench }, ...END_TO_END_SECTIONS, ...ONEDRIVE_SECTIONS];
 
 // The load average says whether other work shared the machine while the figures were taken.
 const load = loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), load average ${load}\n`);
-for (const section of SECTIONS) {
+const only = process.argv[2]?.toLowerCase();
+for (const section of SECTIONS.filter((s) => !only || s.title.toLowerCase().includes(only))) {
   console.log(formatSection(section.title, await section.run()));
   console.log();
 }
