@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NameTakenError, type Destination, type FileIdentity } from '../../src/destinations/destination.js';
 import { GraphApi } from '../../src/destinations/onedrive/graphApi.js';
 import { oneDriveDestination, type OneDriveOptions } from '../../src/destinations/onedrive/oneDrive.js';
@@ -15,30 +15,17 @@ import { TokenManager } from '../../src/destinations/onedrive/tokens.js';
 import { systemClock, type Clock } from '../../src/lib/clock.js';
 import { DestinationFullError, UnauthorisedError } from '../../src/lib/errors.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { startOneDriveEmulator, type OneDriveEmulator, type OneDriveEmulatorOptions } from '../../tools/emulators/onedrive/server.js';
+import type { OneDriveEmulator } from '../../tools/emulators/onedrive/server.js';
+import { oneDriveEmulator } from '../helpers/oneDriveEmulator.js';
 import { fakeClock } from '../helpers/fakeClock.js';
 import { tempDir } from '../helpers/tempDir.js';
 import { destinationConformance } from './conformance.js';
 
-const running: OneDriveEmulator[] = [];
-afterEach(async () => {
-  while (running.length) {
-    const emu = running.pop()!;
-    expect(emu.violations).toEqual([]);
-    await emu.close();
-  }
-});
 
 const APP = 'Apps/BaseLinker Backup';
 const FOLDER = ['BaseLinker Backup', '2026', '11', 'Invoices'];
 const STATE = `${APP}/BaseLinker Backup/.baselinker-backup`;
 const isInventory = (p: string) => /\/\.baselinker-backup\/identities-[^/]+\.json$/.test(p);
-
-async function emulator(o: OneDriveEmulatorOptions = {}): Promise<OneDriveEmulator> {
-  const emu = await startOneDriveEmulator(o);
-  running.push(emu);
-  return emu;
-}
 
 /** A destination as a new process makes it: its own sign-in (a refresh token the owner got), its own caches. */
 function open(emu: OneDriveEmulator, o: Partial<OneDriveOptions> & { clock?: Clock; scopes?: readonly string[] } = {}): Destination & { api: GraphApi } {
@@ -66,7 +53,7 @@ const graphCalls = (emu: OneDriveEmulator, from = 0) => emu.requests.slice(from)
 
 describe('OneDrive destination', () => {
   destinationConformance(async () => {
-    const emu = await emulator();
+    const emu = await oneDriveEmulator();
     return {
       open: () => open(emu),
       read: async (p) => emu.files.find((f) => f.path === `${APP}/${p}` && !f.folder)?.content ?? null,
@@ -82,7 +69,7 @@ describe('OneDrive destination', () => {
   });
 
   it('costs one request per document: its upload; a listing per folder; an inventory per batch', async () => {
-    const emu = await emulator();
+    const emu = await oneDriveEmulator();
     const d = open(emu, { inventoryBatch: 5 });
     await put(d, 'first.pdf');
     const before = emu.requests.length;
@@ -102,7 +89,7 @@ describe('OneDrive destination', () => {
   });
 
   it('a first run into an empty app folder: the folders one at a time with "fail", then one upload each', async () => {
-    const emu = await emulator();
+    const emu = await oneDriveEmulator();
     const d = open(emu);
     await d.check!();
     await Promise.all(['a.pdf', 'b.pdf', 'c.pdf'].map((name) => put(d, name)));
@@ -124,7 +111,7 @@ describe('OneDrive destination', () => {
   });
 
   it('keeps identities pending until an inventory holds them; a lost ledger then adopts by identity', async () => {
-    const emu = await emulator();
+    const emu = await oneDriveEmulator();
     const d = open(emu, { inventoryBatch: 3 });
     const stored = [];
     for (let i = 0; i < 4; i++) stored.push(await put(d, `FV_${i}.pdf`, pdf(`v${i}`), { sourceId: `s${i}` }));
@@ -144,7 +131,7 @@ describe('OneDrive destination', () => {
 
   it('an inventory that cannot be written yet stays pending: the puts succeed, close() writes it or says it could not', async () => {
     const clock = fakeClock();
-    const emu = await emulator({ now: clock.now });
+    const emu = await oneDriveEmulator({ now: clock.now });
     const d = open(emu, { clock, inventoryBatch: 2 });
     const inventoryPuts = { method: 'PUT', path: /identities-.*\.json:\/content$/ };
     // Six failures: every attempt of the write the second put makes.
@@ -160,7 +147,7 @@ describe('OneDrive destination', () => {
   });
 
   it('reads the inventories once per root, from the addresses the listing gives: adoption costs a request per inventory', async () => {
-    const emu = await emulator();
+    const emu = await oneDriveEmulator();
     const d = open(emu, { inventoryBatch: 2 });
     for (let i = 0; i < 6; i++) await put(d, `FV_${i}.pdf`);
     await d.close!();
@@ -177,7 +164,7 @@ describe('OneDrive destination', () => {
   });
 
   it('a crash between the upload and its inventory, with the ledger lost: the same bytes are the copy, never a second one', async () => {
-    const emu = await emulator();
+    const emu = await oneDriveEmulator();
     const body = pdf('rendered the same again');
     await put(open(emu), 'FV_9.pdf', body, { token: 'lost-token', sourceId: '9' });
     const again = open(emu);
@@ -191,7 +178,7 @@ describe('OneDrive destination', () => {
   });
 
   it('a name taken in another case is taken: the next candidate, nothing touched', async () => {
-    const emu = await emulator();
+    const emu = await oneDriveEmulator();
     emu.seed({ path: `${APP}/${FOLDER.join('/')}/fv_1.pdf`, content: 'a person put this here' });
     const d = open(emu);
     await expect(put(d, 'FV_1.pdf', pdf('x'))).rejects.toBeInstanceOf(NameTakenError);
@@ -210,7 +197,7 @@ describe('OneDrive destination', () => {
 
   it('an upload whose answer was lost is found by its bytes: one file, counted as stored', async () => {
     const clock = fakeClock();
-    const emu = await emulator({ now: clock.now });
+    const emu = await oneDriveEmulator({ now: clock.now });
     const d = open(emu, { clock });
     await put(d, 'warm-up.pdf');
     emu.injectFault({ kind: 'dropResponse', match: { method: 'PUT', path: /lost\.pdf:\/content$/ } });
@@ -221,7 +208,7 @@ describe('OneDrive destination', () => {
 
   it('waits exactly what Retry-After says on 429 and 503, backs off on 5xx, and stores once', async () => {
     const clock = fakeClock();
-    const emu = await emulator({ now: clock.now });
+    const emu = await oneDriveEmulator({ now: clock.now });
     const d = open(emu, { clock });
     await put(d, 'warm-up.pdf');
     const uploads = { method: 'PUT', path: /flaky\.pdf:\/content$/ };
@@ -235,7 +222,7 @@ describe('OneDrive destination', () => {
   });
 
   it('a full OneDrive (507) stops with exit 3 and says what to do; nothing partial is left', async () => {
-    const emu = await emulator({ storageQuotaBytes: 4000 });
+    const emu = await oneDriveEmulator({ storageQuotaBytes: 4000 });
     const d = open(emu);
     await put(d, 'small.pdf');
     const error = await put(d, 'big.pdf', new Uint8Array(5000)).catch((e: unknown) => e);
@@ -247,7 +234,7 @@ describe('OneDrive destination', () => {
 
   it('a large file goes up in a session of 320 KiB multiples and resumes after a cut fragment', async () => {
     const clock = fakeClock();
-    const emu = await emulator({ now: clock.now });
+    const emu = await oneDriveEmulator({ now: clock.now });
     const d = open(emu, { clock, simpleUploadMaxBytes: 64 * 1024, fragmentBytes: 320 * 1024 });
     const spool = path.join(tempDir(), 'orders.csv');
     const content = Buffer.alloc(1_000_000, 'zażółć;');
@@ -265,7 +252,7 @@ describe('OneDrive destination', () => {
   });
 
   it('onedrive:<folder path> stores under that folder from the drive root, with the whole-drive permission', async () => {
-    const emu = await emulator();
+    const emu = await oneDriveEmulator();
     const d = open(emu, { target: 'Backups/Shop' });
     await d.check!();
     await put(d, 'FV_1.pdf');
@@ -276,14 +263,14 @@ describe('OneDrive destination', () => {
   });
 
   it('the app folder on a work or school account: check() says it cannot be used, and why', async () => {
-    const emu = await emulator({ driveType: 'business' });
+    const emu = await oneDriveEmulator({ driveType: 'business' });
     const error = await open(emu).check!().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnauthorisedError);
     expect((error as Error).message).toMatch(/not at all on work or school accounts/);
   });
 
   it('writes inventories into <root folder>/.baselinker-backup/', async () => {
-    const emu = await emulator();
+    const emu = await oneDriveEmulator();
     const d = open(emu);
     await put(d, 'x.pdf');
     await d.close!();
