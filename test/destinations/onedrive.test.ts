@@ -262,11 +262,19 @@ describe('OneDrive destination', () => {
     expect((await open(emu, { target: 'Backups/Shop' }).list(FOLDER)).files[0]!.identity).not.toBeNull();
   });
 
+  it('onedrive:<folder path> on a drive already full: check() says so before anything is read', async () => {
+    const emu = await oneDriveEmulator({ storageQuotaBytes: 1000 });
+    emu.seed({ path: 'Documents/big.bin', content: Buffer.alloc(1000) });
+    const error = await open(emu, { target: 'Backups' }).check!().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DestinationFullError);
+    expect((error as Error).message).toBe('OneDrive is full (its storage is used up): free up space or buy more storage; the next run stores the rest');
+  });
+
   it('the app folder on a work or school account: check() says it cannot be used, and why', async () => {
     const emu = await oneDriveEmulator({ driveType: 'business' });
     const error = await open(emu).check!().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnauthorisedError);
-    expect((error as Error).message).toMatch(/not at all on work or school accounts/);
+    expect((error as Error).message).toMatch(/not at all on work or school accounts: there, set BACKUP_DESTINATION=onedrive:<folder path> and run `backup auth onedrive` again/);
   });
 
   it('writes inventories into <root folder>/.baselinker-backup/', async () => {

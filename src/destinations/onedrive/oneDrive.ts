@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
+import { DestinationFullError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import {
   assertSafeName,
@@ -31,6 +32,10 @@ export interface OneDriveOptions {
   /** Upload-session fragments (a multiple of 320 KiB) and the largest single-request upload: for tests. */
   fragmentBytes?: number;
   simpleUploadMaxBytes?: number;
+}
+
+function fullDrive(why: string): DestinationFullError {
+  return new DestinationFullError(`OneDrive is full (${why}): free up space or buy more storage; the next run stores the rest`);
 }
 
 export function oneDriveId(target: string | null): string {
@@ -130,8 +135,10 @@ export function oneDriveDestination(o: OneDriveOptions): Destination & { readonl
         await folders.ensure([]);
         return;
       }
-      const r = await o.api.send({ what: 'read the drive', method: 'GET', path: 'me/drive', query: { $select: 'driveType' } });
+      const r = await o.api.send({ what: 'read the drive', method: 'GET', path: 'me/drive', query: { $select: 'driveType,quota' } });
       drive.business = r.json['driveType'] !== 'personal';
+      // A drive already full is said before anything is read from BaseLinker, not once per document.
+      if ((r.json['quota'] as { state?: unknown } | undefined)?.state === 'exceeded') throw fullDrive('its storage is used up');
     },
 
     async put(request: PutRequest): Promise<StoredFile> {
