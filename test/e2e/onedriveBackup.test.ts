@@ -266,7 +266,12 @@ describe('backup to OneDrive, end to end', () => {
 
   inWorld('the headless alternative: a refresh token from the environment (rotation said once), and a local copy beside OneDrive', async (w) => {
     const local = path.join(w.root, 'copy');
-    const result = await w.cli(['run', '--date', AS_OF, '--only', 'invoices'], { ONEDRIVE_REFRESH_TOKEN: w.onedrive.issueRefreshToken(), BACKUP_DESTINATION: `onedrive,local:${local}` });
+    const headless = { ONEDRIVE_REFRESH_TOKEN: w.onedrive.issueRefreshToken(), BACKUP_DESTINATION: `onedrive,local:${local}` };
+    // `backup auth onedrive` checks the environment's sign-in instead of making another.
+    const checked = await w.cli(['auth', 'onedrive'], headless);
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toMatch(/^Signed in to OneDrive as owner@outlook\.com \(ONEDRIVE_REFRESH_TOKEN; .*\); backups go to Apps\/BaseLinker Backup\/ in that OneDrive\.$/m);
+    const result = await w.cli(['run', '--date', AS_OF, '--only', 'invoices'], headless);
     expect(result.code, result.stderr).toBe(0);
     const warnings = logMessages(result.stderr).split('\n').filter((l) => l.includes('ONEDRIVE_REFRESH_TOKEN'));
     expect(warnings).toEqual([expect.stringMatching(/the new one cannot be saved in the environment; run `backup auth onedrive`/)]);
