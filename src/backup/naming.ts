@@ -7,8 +7,9 @@ const KIND_SINGULAR: Record<StoredKind, string> = { orders: 'orders', invoices: 
 
 // Leaves room for " (id 1234567890) (v99)" and an extension inside the 255-byte limit of common file systems.
 const MAX_BASE_BYTES = 180;
-// Windows reserves these names with any extension too ("CON.2026.pdf" is the console).
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+// Windows reserves these names with any extension too ("CON.2026.pdf" is the console), and the superscript digits
+// as well; OneDrive refuses COM0 and LPT0 besides.
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 // Half a UTF-16 pair is no character: written to disk it becomes U+FFFD, so the name read back would not match.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 // Dropbox refuses every character outside the Basic Multilingual Plane, most emoji among them (Dropbox staff in
@@ -16,9 +17,12 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 const BEYOND_BMP = /[\u{10000}-\u{10ffff}]/gu;
 
 /**
- * A document number made safe as a file name on Linux, macOS, Windows, Drive and Dropbox: "/" becomes "_"
+ * A document number made safe as a file name on Linux, macOS, Windows, Drive, OneDrive and Dropbox: "/" becomes "_"
  * (BaseLinker's own convention), every other troublesome character too, and names that a file system treats
- * specially are defused.
+ * specially are defused. OneDrive adds its own ("Invalid file names and file types in OneDrive and SharePoint"):
+ * "#" and "%" (refused where a work or school tenant still has them off), a leading "~" ("~$" marks Office lock
+ * files; SharePoint refuses a leading "~"), "_vti_" anywhere, COM0 and LPT0. Dropbox refuses characters outside
+ * the Basic Multilingual Plane (most emoji). Every destination gets the same names.
  * Returns "" when nothing usable is left; the caller then names the document by kind and id.
  */
 export function safeBaseName(documentNumber: string): string {
@@ -27,12 +31,14 @@ export function safeBaseName(documentNumber: string): string {
     .replace(BEYOND_BMP, '_')
     .normalize('NFC')
     // eslint-disable-next-line no-control-regex
-    .replace(/[/\\:*?"<>|\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '_')
+    .replace(/[/\\:*?"<>|#%\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '_')
     .replace(/\s+/g, ' ')
     .trim()
     // Trailing dots and spaces vanish on Windows; leading dots hide files and ".." walks up.
     .replace(/[. ]+$/, '')
-    .replace(/^\.+/, (dots) => '_'.repeat(dots.length));
+    .replace(/^\.+/, (dots) => '_'.repeat(dots.length))
+    .replace(/^~/, '_')
+    .replace(/_vti_/gi, (vti) => `${vti.slice(0, 4)}-`);
   if (WINDOWS_RESERVED.test(name)) name = `_${name}`;
   return truncateUtf8(name, MAX_BASE_BYTES);
 }

@@ -8,6 +8,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import { createDocumentRenderer, type DocumentRenderer } from '../render/pool.js';
 import type { BaseLinkerApi } from '../sources/baselinker/transport.js';
 import { adoptDestination, type OwnershipProbe } from './adopt.js';
+import { closeDestinations } from './close.js';
 import { invoicesExist, receiptsExist } from '../sources/baselinker/lists.js';
 import type { AsOf } from './asOf.js';
 import { deliver, type DeliveryContext, type Executor } from './deliver.js';
@@ -127,7 +128,7 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
         if (tally.failed[kind] === 0) recordComplete(ledger, kind, asOf);
       }
     }
-    await closeDestinations(deps, tally, runId);
+    await closeDestinations(deps, deps.destinations, runId, tally.stoppedDestinations);
     await reportMissingCopies(deps, tally);
   } catch (error) {
     ledger.finishRun(runId, { outcome: 'failed', exitCode: exitCodeOf(error), message: redact(errorMessage(error)), stats: stats(deps, tally) }, deps.clock.now());
@@ -193,30 +194,6 @@ async function takeOverDestinations(deps: RunDeps, delivery: DeliveryContext): P
 /** Asks BaseLinker whether invoices or receipts a destination holds are this account's. */
 function ownershipProbe(deps: RunDeps): OwnershipProbe {
   return (kind, ids) => (kind === 'invoices' ? invoicesExist : receiptsExist)(deps.api, ids.map(Number));
-}
-
-/**
- * Destinations that keep identities in batches write the last one now; the ledger then knows they are kept. One
- * stopped this run (full, signed out), or that stops now, keeps them in the ledger: its next run hands them over.
- */
-async function closeDestinations(deps: RunDeps, tally: Tally, runId: number): Promise<void> {
-  for (const destination of deps.destinations) {
-    if (tally.stoppedDestinations.has(destination.id)) continue;
-    try {
-      await closeDestination(deps.ledger, destination, runId);
-    } catch (error) {
-      if (!(error instanceof BackupError)) throw error;
-      tally.stoppedDestinations.set(destination.id, error);
-      deps.logger.error(`${destination.id}: ${error.message}`);
-    }
-  }
-}
-
-/** Lets a destination write what it keeps for later, then records the identities of this run's copies as kept. */
-export async function closeDestination(ledger: Ledger, destination: Destination, runId: number): Promise<void> {
-  if (!destination.close) return;
-  await destination.close();
-  ledger.markIdentityKept(ledger.withoutIdentity(destination.id).filter((r) => r.run_id === runId).map((r) => r.id));
 }
 
 /**

@@ -1,5 +1,5 @@
+import { closeDestinations } from '../backup/close.js';
 import { repairDestinations, type RepairReport } from '../backup/repair.js';
-import { closeDestination } from '../backup/run.js';
 import { verifyDestinations, type Finding, type VerifyReport } from '../backup/verify.js';
 import type { Config } from '../config/config.js';
 import { createDestinations } from '../destinations/create.js';
@@ -41,8 +41,8 @@ async function verifyAccount(session: Session, config: Config, options: { json?:
     try {
       const runId = ledger.startRun({ asOf: 'repair', kinds: [], dryRun: false, pid: process.pid });
       repaired = await repairDestinations({ ledger, api, config, logger, renderer, account: config.account.id, runId }, report, destinations);
-      // What a destination keeps for later (Dropbox's identities) is written before the repair counts as done.
-      for (const destination of destinations) await closeDestination(ledger, destination, runId);
+      // What was stored again carries its identity at the destination now, not only after the next run.
+      await closeDestinations({ ledger, logger }, destinations, runId, new Map());
       ledger.finishRun(runId, { outcome: 'repair', exitCode: 0, message: `${repaired.restored.length} restored, ${repaired.beside.length} stored beside damaged copies`, stats: { requests: { baselinker: api.requestCount } } });
     } finally {
       await renderer.close();

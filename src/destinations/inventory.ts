@@ -1,7 +1,8 @@
 // Identities kept apart from the files they describe, for destinations that cannot keep one with each file (Drive
 // files an older version stored without appProperties; every Dropbox file, whose properties would need a permission
-// the app does not ask for): small JSON files of our own, `<root>/.baselinker-backup/identities-<stamp>-<random>.json`,
-// each `{"v":1,"files":[{"path","location","identity"}]}`. Only ever added to: a later file says more, never less.
+// the app does not ask for; OneDrive, which has no private per-file metadata): small JSON files of our own,
+// `<root>/.baselinker-backup/identities-<stamp>-<random>.json`, each `{"v":1,"files":[{"path","location","identity"}]}`,
+// written whole and never changed. Only ever added to: a later file's entry for a path wins over an earlier one's.
 import { randomBytes } from 'node:crypto';
 import type { FileIdentity, StoredKind } from './destination.js';
 
@@ -25,10 +26,15 @@ export interface InventoryLine {
   identity: FileIdentity;
 }
 
+/** One entry as the rest of the program reads it back. */
+export type InventoryRecord = InventoryLine;
+
 /** "identities-2026-11-21T02-00-13-123Z-9f3a01c2.json": sorts by time, and two writers never pick one name. */
-export function inventoryName(now: Date = new Date()): string {
-  return `identities-${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.json`;
+export function inventoryName(now: Date = new Date(), random = randomBytes(4).toString('hex')): string {
+  return `identities-${now.toISOString().replace(/[:.]/g, '-')}-${random}.json`;
 }
+
+export const pathOf = (folder: readonly string[], name: string): string => [...folder, name].join('/');
 
 export function isInventoryName(name: string): boolean {
   return /^identities-[^/]*\.json$/.test(name);
@@ -39,31 +45,42 @@ export function inventoryFolder(root: string): string[] {
   return root ? [root, STATE_FOLDER] : [STATE_FOLDER];
 }
 
-/** Entries grouped by the root folder their file is in: one inventory file per root. */
-export function byRoot(entries: readonly InventoryEntry[]): Map<string, InventoryEntry[]> {
-  const groups = new Map<string, InventoryEntry[]>();
+/** The state folder that keeps the identities of files under `folder`: the one in its root folder. */
+export function stateFolderFor(folder: readonly string[]): string[] {
+  return inventoryFolder(folder[0] ?? '');
+}
+
+/** Entries grouped by the state folder their inventory goes to: one inventory file per root folder. */
+export function byStateFolder(entries: readonly InventoryEntry[]): { stateFolder: string[]; entries: InventoryEntry[] }[] {
+  const groups = new Map<string, { stateFolder: string[]; entries: InventoryEntry[] }>();
   for (const e of entries) {
-    const root = e.folder[0] ?? '';
-    groups.set(root, [...(groups.get(root) ?? []), e]);
+    const stateFolder = stateFolderFor(e.folder);
+    const key = stateFolder.join('/');
+    const group = groups.get(key) ?? { stateFolder, entries: [] };
+    group.entries.push(e);
+    groups.set(key, group);
   }
-  return groups;
+  return [...groups.values()];
 }
 
 export function inventoryBody(entries: readonly InventoryEntry[]): Uint8Array {
-  const files = entries.map((e) => ({ path: [...e.folder, e.name].join('/'), location: e.location, identity: e.identity }));
+  const files = entries.map((e) => ({ path: pathOf(e.folder, e.name), location: e.location, identity: e.identity }));
   return new Uint8Array(Buffer.from(JSON.stringify({ v: 1, files })));
 }
 
-/** The entries of an inventory file; nothing from one that is damaged, foreign or of a newer format. */
-export function parseInventory(text: string): InventoryLine[] {
-  let parsed: { v?: unknown; files?: unknown };
-  try {
-    parsed = JSON.parse(text) as typeof parsed;
-  } catch {
-    return [];
+/** The entries of an inventory (its text, or its JSON already parsed); none from one damaged, foreign or newer. */
+export function parseInventory(content: string | unknown): InventoryLine[] {
+  let parsed: unknown = content;
+  if (typeof content === 'string') {
+    try {
+      parsed = JSON.parse(content);
+    } catch {
+      return [];
+    }
   }
-  if (parsed?.v !== 1 || !Array.isArray(parsed.files)) return [];
-  return parsed.files.flatMap((f: { path?: unknown; location?: unknown; identity?: unknown } | null) => {
+  const o = parsed as { v?: unknown; files?: unknown } | null;
+  if (!o || o.v !== 1 || !Array.isArray(o.files)) return [];
+  return o.files.flatMap((f: { path?: unknown; location?: unknown; identity?: unknown } | null) => {
     const identity = parseIdentity(f?.identity);
     return identity && typeof f?.path === 'string' && typeof f.location === 'string' ? [{ path: f.path, location: f.location, identity }] : [];
   });

@@ -4,11 +4,13 @@ import type { Parse, Section, Values } from '../config/setting.js';
 import { dropbox } from './dropbox/plugin.js';
 import { googleDrive } from './gdrive/plugin.js';
 import { localFolder } from './local/plugin.js';
+import { oneDrive } from './onedrive/plugin.js';
 import type { DestinationPlugin, DestinationSpec } from './plugin.js';
 
 export const DESTINATIONS = {
   local: localFolder,
   gdrive: googleDrive,
+  onedrive: oneDrive,
   dropbox,
 } as const;
 

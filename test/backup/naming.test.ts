@@ -13,6 +13,13 @@ describe('file names', () => {
     ['tab\there\nnewline\u0007bell', 'tab_here_newline_bell'],
     ['CON', '_CON'],
     ['con.2026', '_con.2026'],
+    // OneDrive's own rules, for every destination alike.
+    ['COM0', '_COM0'],
+    ['lpt¹.2026', '_lpt¹.2026'],
+    ['FV#12%', 'FV_12_'],
+    ['~$draft', '_$draft'],
+    ['~tilde', '_tilde'],
+    ['x_VTI_y', 'x_VTI-y'],
     ['lone \ud800 surrogate', 'lone _ surrogate'],
     ['Rechnung 🧾 Müller', 'Rechnung _ Müller'],
     ['Rechnung ♞ Müller', 'Rechnung ♞ Müller'],

@@ -61,6 +61,10 @@ describe('configuration', () => {
     [{ ...base, BACKUP_KINDS: 'orders,faktury' }, /BACKUP_KINDS .* must be one of/],
     [{ ...base, BACKUP_BACKFILL_FROM: '2026-02-30' }, /backfillFrom.* date YYYY-MM-DD or "all"/],
     [{ BACKUP_DESTINATION: 'ftp://x' }, /BACKUP_DESTINATION \(config key "destinations"\) must be "local:<folder>", or "gdrive", "gdrive:<parent folder id>"/],
+    [{ BACKUP_DESTINATION: 'onedrive:Backups/../Shop' }, /must be "onedrive" \(the app's own folder\) or "onedrive:<folder path>" .*; the folder name "\.\." is empty or a dot name/],
+    [{ BACKUP_DESTINATION: 'onedrive:Backups//Shop' }, /the folder name "" is empty/],
+    [{ BACKUP_DESTINATION: 'onedrive:Backups/Shop?' }, /the folder name "Shop\?" contains a character OneDrive refuses/],
+    [{ BACKUP_DESTINATION: 'onedrive', ONEDRIVE_TENANT: 'common/../x' }, /ONEDRIVE_TENANT .* must be "common", "consumers", "organizations" or a tenant id/],
     [{ ...base, BACKUP_LOG_FORMAT: 'xml' }, /BACKUP_LOG_FORMAT .* must be one of "auto", "json", "text"/],
     [{ ...base, BACKUP_ROOT_FOLDER: '../../x' }, /BACKUP_ROOT_FOLDER .* must be a single folder name/],
     [{ ...base, BACKUP_ROOT_FOLDER: 'a/b' }, /BACKUP_ROOT_FOLDER .* must be a single folder name/],
@@ -69,6 +73,13 @@ describe('configuration', () => {
     [{}, /no destination configured/],
   ])('names the bad key: %j', (env, message) => {
     expect(() => loadConfig(env, tempDir())).toThrow(message);
+  });
+
+  it('takes the OneDrive app folder, or a folder path from the drive root written with or without slashes around it', () => {
+    expect(loadConfig({ BACKUP_DESTINATION: 'onedrive,onedrive:/Backups/Shop/' }, tempDir()).destinations).toEqual([
+      { scheme: 'onedrive', target: null },
+      { scheme: 'onedrive', target: 'Backups/Shop' },
+    ]);
   });
 
   it('rejects unknown keys, malformed JSON and a missing named file with one clear line', () => {

@@ -31,6 +31,8 @@ export interface DestinationHarness {
   violations(): unknown[];
   /** The checksum it reports for these bytes, computed apart from it; "sha256:<hex>" unless it names another. */
   checksum?(bytes: Uint8Array): string;
+  /** Leaves an instance as a killed process would: never closed (for harnesses whose open() closes earlier ones). */
+  abandon?(d: Destination): void;
 }
 
 const FOLDER = ['BaseLinker Backup', '2026', '11', 'Invoices'];
@@ -55,6 +57,8 @@ export function destinationConformance(make: () => Promise<DestinationHarness>):
     const body = bytes('%PDF-1 one');
     const stored = await putDoc(d, FOLDER, 'FV_1_11_2026.pdf', body, { sourceId: '42' });
     expect(stored).toMatchObject({ created: true, size: 10 });
+    // A new process sees what this one closed: identities a destination writes in batches are written by then.
+    await d.close?.();
     expect((await h.read(`${FOLDER.join('/')}/FV_1_11_2026.pdf`))?.toString()).toBe('%PDF-1 one');
     expect(await h.allFiles()).toEqual(['BaseLinker Backup/2026/11/Invoices/FV_1_11_2026.pdf']);
     const listing = await h.open(freshLedger()).list(FOLDER, { checksums: true });
@@ -82,7 +86,9 @@ export function destinationConformance(make: () => Promise<DestinationHarness>):
 
   it('takes the same version of the same document, stored with a ledger since lost, as the copy it wants', async () => {
     const h = await make();
-    await putDoc(h.open(freshLedger()), FOLDER, 'FV_3_11_2026.pdf', bytes('%PDF-1 v1'), { sourceId: '7', hash: 'record-hash' });
+    const first = h.open(freshLedger());
+    await putDoc(first, FOLDER, 'FV_3_11_2026.pdf', bytes('%PDF-1 v1'), { sourceId: '7', hash: 'record-hash' });
+    await first.close?.();
     const again = await putDoc(h.open(freshLedger()), FOLDER, 'FV_3_11_2026.pdf', bytes('%PDF-1 v1 rendered by a newer layout'), { sourceId: '7', hash: 'record-hash' });
     expect(again.created).toBe(false);
     expect(await h.allFiles()).toHaveLength(1);
@@ -104,8 +110,10 @@ export function destinationConformance(make: () => Promise<DestinationHarness>):
     const h = await make();
     const body = bytes('%PDF-1 stored by an older version');
     await h.plant(`${FOLDER.join('/')}/FV_4_11_2026.pdf`, Buffer.from(body));
-    const stored = await putDoc(h.open(freshLedger()), FOLDER, 'FV_4_11_2026.pdf', body, { sourceId: '4' });
+    const d = h.open(freshLedger());
+    const stored = await putDoc(d, FOLDER, 'FV_4_11_2026.pdf', body, { sourceId: '4' });
     expect(stored.created).toBe(false);
+    await d.close?.();
     expect(documentsIn(await h.allFiles())).toHaveLength(1);
     // From now on it carries the identity, as if stored with one.
     expect((await h.open(freshLedger()).list(FOLDER)).files[0]!.identity).toMatchObject({ sourceId: '4' });
@@ -121,6 +129,22 @@ export function destinationConformance(make: () => Promise<DestinationHarness>):
     await d.recordIdentities([{ folder: FOLDER, name: 'legacy.pdf', location: file!.location, identity: identity('legacy-token', body, { sourceId: '99' }) }]);
     expect((await h.open(freshLedger()).list(FOLDER)).files.find((f) => f.name === 'legacy.pdf')!.identity).toMatchObject({ sourceId: '99' });
     expect(documentsIn(await h.allFiles())).toEqual([`${FOLDER.join('/')}/legacy.pdf`]);
+  });
+
+  it('an identity pending at a crash (no close) is kept by recordIdentities, as the next run hands it over', async () => {
+    const h = await make();
+    const body = bytes('%PDF-1 stored just before a kill');
+    const crashed = h.open(freshLedger());
+    const stored = await putDoc(crashed, FOLDER, 'FV_5_11_2026.pdf', body, { sourceId: '5', hash: 'h5' });
+    h.abandon?.(crashed);
+    const [seen] = (await h.open(freshLedger()).list(FOLDER)).files;
+    // Pending means not kept yet; a destination that keeps it with the file says so by not flagging it.
+    if (stored.identityPending) expect(seen!.identity).toBeNull();
+    else expect(seen!.identity).toMatchObject({ sourceId: '5' });
+    const next = h.open(freshLedger());
+    await next.recordIdentities([{ folder: FOLDER, name: 'FV_5_11_2026.pdf', location: stored.location, identity: identity('t5', body, { sourceId: '5', hash: 'h5' }) }]);
+    expect((await h.open(freshLedger()).list(FOLDER)).files[0]!.identity).toMatchObject({ sourceId: '5', hash: 'h5' });
+    expect(documentsIn(await h.allFiles())).toEqual([`${FOLDER.join('/')}/FV_5_11_2026.pdf`]);
   });
 
   // Legal everywhere: no character outside the Basic Multilingual Plane (an emoji), which Dropbox refuses and

@@ -92,13 +92,15 @@ describe('Dropbox destination', () => {
     const emu = await start();
     const opened: Destination[] = [];
     const pathIn = (p: string) => `${emu.appRoot}/${p}`.toLowerCase();
+    const abandoned = new Set<Destination>();
     return {
       open: () => {
-        const before = Promise.all(opened.map((d) => d.close!()));
-        const d = dropboxOn(emu);
+        const before = Promise.all(opened.filter((d) => !abandoned.has(d)).map((d) => d.close!()));
+        const d = afterOthers(dropboxOn(emu), before);
         opened.push(d);
-        return afterOthers(d, before);
+        return d;
       },
+      abandon: (d) => abandoned.add(d),
       read: async (p) => emu.files.find((f) => f.path.toLowerCase() === pathIn(p))?.content ?? null,
       allFiles: async () => stored(emu),
       plant: async (p, bytes) => emu.seed({ path: `${emu.appRoot}/${p}`, content: bytes }),

@@ -2,7 +2,7 @@
 // device-code sign-in, create-only uploads that never replace, resumable sessions, Retry-After, and the errors a
 // person reads. Whatever a test does, the emulator must record no replace, rename, delete, move or cancel.
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOnly, FRAGMENT_UNIT, type UploadContext } from '../../src/destinations/onedrive/createOnly.js';
 import { GraphError } from '../../src/destinations/onedrive/errors.js';
 import { GraphApi } from '../../src/destinations/onedrive/graphApi.js';
@@ -14,18 +14,10 @@ import { TokenManager } from '../../src/destinations/onedrive/tokens.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { DestinationFullError, UnauthorisedError, UsageError } from '../../src/lib/errors.js';
 import { redact } from '../../src/lib/secrets.js';
-import { startOneDriveEmulator, type OneDriveEmulator, type OneDriveEmulatorOptions } from '../../tools/emulators/onedrive/server.js';
+import type { OneDriveEmulator, OneDriveEmulatorOptions } from '../../tools/emulators/onedrive/server.js';
+import { oneDriveEmulator } from '../helpers/oneDriveEmulator.js';
 import { fakeClock } from '../helpers/fakeClock.js';
 
-const running: OneDriveEmulator[] = [];
-afterEach(async () => {
-  while (running.length) {
-    const emu = running.pop()!;
-    // Whatever a test did, the client never replaced, renamed, deleted, moved or cancelled anything.
-    expect(emu.violations).toEqual([]);
-    await emu.close();
-  }
-});
 
 interface Setup {
   emu: OneDriveEmulator;
@@ -39,8 +31,7 @@ interface Setup {
 
 async function setup(o: OneDriveEmulatorOptions = {}, c: { root?: DriveRoot; scopes?: readonly string[] } = {}): Promise<Setup> {
   const clock = fakeClock();
-  const emu = await startOneDriveEmulator({ now: clock.now, ...o });
-  running.push(emu);
+  const emu = await oneDriveEmulator({ now: clock.now, ...o });
   const scopes = c.scopes ?? APP_FOLDER_SCOPES;
   const saved: Setup['saved'] = [];
   const tokens = new TokenManager({
@@ -142,8 +133,7 @@ describe('device-code sign-in', () => {
   it('shows Microsoft message, polls at the interval, slows down when told to, and returns the sign-in and the account', async () => {
     const clock = fakeClock();
     // Microsoft says 5 s but wants 8: the first poll gets slow_down, and the client must then wait 10 s.
-    const emu = await startOneDriveEmulator({ now: clock.now, minPollIntervalSeconds: 8 });
-    running.push(emu);
+    const emu = await oneDriveEmulator({ now: clock.now, minPollIntervalSeconds: 8 });
     const said: string[] = [];
     const signedIn = await signInWithDeviceCode({
       clientId: emu.clientId,
@@ -169,8 +159,7 @@ describe('device-code sign-in', () => {
 
   it('says so in one line when the person declines, or never finishes', async () => {
     const clock = fakeClock();
-    const emu = await startOneDriveEmulator({ now: clock.now, deviceCodeTtlSeconds: 60 });
-    running.push(emu);
+    const emu = await oneDriveEmulator({ now: clock.now, deviceCodeTtlSeconds: 60 });
     const base = { clientId: emu.clientId, loginUrl: emu.loginUrl, graphUrl: emu.graphUrl, scopes: FULL_DRIVE_SCOPES, say: () => {} };
     const declined = signInWithDeviceCode({ ...base, clock: personAt(emu, clock, 2, (code) => emu.declineDeviceCode(code)) });
     await expect(declined).rejects.toThrow(UnauthorisedError);
@@ -182,8 +171,7 @@ describe('device-code sign-in', () => {
 
   it('says what to change when the app registration does not allow public client flows', async () => {
     const clock = fakeClock();
-    const emu = await startOneDriveEmulator({ now: clock.now, allowPublicClientFlows: false });
-    running.push(emu);
+    const emu = await oneDriveEmulator({ now: clock.now, allowPublicClientFlows: false });
     const said: string[] = [];
     const refused = signInWithDeviceCode({ clientId: emu.clientId, loginUrl: emu.loginUrl, scopes: APP_FOLDER_SCOPES, say: (t) => said.push(t), clock });
     await expect(refused).rejects.toThrow(UsageError);
@@ -193,8 +181,7 @@ describe('device-code sign-in', () => {
 
   it('turns a refused app registration into a usage error', async () => {
     const clock = fakeClock();
-    const emu = await startOneDriveEmulator({ now: clock.now, appAudience: 'PersonalMicrosoftAccount' });
-    running.push(emu);
+    const emu = await oneDriveEmulator({ now: clock.now, appAudience: 'PersonalMicrosoftAccount' });
     const refused = signInWithDeviceCode({ clientId: emu.clientId, loginUrl: emu.loginUrl, tenant: 'organizations', scopes: APP_FOLDER_SCOPES, say: () => {}, clock });
     await expect(refused).rejects.toThrow(UsageError);
     await expect(refused).rejects.toThrow(/invalid_request AADSTS9002331.*app registration/);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { startDriveEmulator } from '../../tools/emulators/drive/server.js';
 import { startDropboxEmulator } from '../../tools/emulators/dropbox/server.js';
 import type { EmulatorFile } from '../../tools/emulators/drive/store.js';
+import { startOneDriveEmulator } from '../../tools/emulators/onedrive/server.js';
 import type { CrashPoint } from '../../src/lib/crashPoint.js';
 import { driveCliEnv } from '../../tools/emulators/drive/cliEnv.js';
 
@@ -163,10 +164,58 @@ export const dropboxDestination: HarnessDestination = {
 };
 
 /**
- * The destinations the promise tests run against: BACKUP_PROMISE_DESTINATIONS=local,gdrive,dropbox picks them
- * (default: local). The first one also runs the tests that need plant() and tamper().
+ * OneDrive, through its emulator: the app's own folder, signed in with a refresh token the emulator issues (from the
+ * environment: a data dir lost on purpose must not take the sign-in with it), files read back from the emulator's
+ * store below the app folder, our inventories of identities left out as bookkeeping. A person removes or changes a
+ * file in OneDrive's own apps, which the emulator does not count as the program's doing. Open upload sessions are
+ * not counted as unfinished uploads: OneDrive lets them expire, and cancelling one is a call this program lacks.
  */
-const ALL: readonly HarnessDestination[] = [localDestination, driveDestination, dropboxDestination];
+export const oneDriveDestination: HarnessDestination = {
+  label: 'onedrive',
+  crashPoints: [],
+  async open() {
+    // Microsoft does not end a refresh token when it hands out the next (refresh-tokens.md): every run of a trial
+    // starts again from the one in the environment, so the emulator keeps replaced ones alive for a day.
+    const onedrive = await startOneDriveEmulator({ refreshGraceSeconds: 24 * 3600 });
+    const APP = 'Apps/BaseLinker Backup/';
+    const inventory = /(^|\/)\.baselinker-backup\/identities-[^/]+\.json$/;
+    const at = (relativePath: string) => `${APP}${relativePath}`;
+    return {
+      env: {
+        BACKUP_DESTINATION: 'onedrive',
+        ONEDRIVE_CLIENT_ID: onedrive.clientId,
+        ONEDRIVE_REFRESH_TOKEN: onedrive.issueRefreshToken(),
+        ONEDRIVE_API_ROOT_URL: onedrive.graphUrl,
+        ONEDRIVE_LOGIN_URL: onedrive.loginUrl,
+      },
+      id: 'onedrive',
+      async files() {
+        const out = new Map<string, Buffer>();
+        for (const f of onedrive.files) if (!f.folder && f.path.startsWith(APP) && !inventory.test(f.path)) out.set(f.path.slice(APP.length), f.content);
+        return out;
+      },
+      async plant(relativePath, bytes) {
+        onedrive.seed({ path: at(relativePath), content: bytes });
+      },
+      async tamper(relativePath, how) {
+        const file = onedrive.files.find((f) => f.path === at(relativePath));
+        if (!file) throw new Error(`no file ${relativePath} in OneDrive`);
+        onedrive.editByHand(file.path, how === 'remove' ? { remove: true } : { content: file.content.subarray(0, file.content.length >> 1) });
+      },
+      async close() {
+        const violations = onedrive.violations;
+        await onedrive.close();
+        if (violations.length > 0) throw new Error(`OneDrive was asked to replace, rename, delete, move or cancel: ${JSON.stringify(violations)}`);
+      },
+    };
+  },
+};
+
+/**
+ * The destinations the promise tests run against: BACKUP_PROMISE_DESTINATIONS=local,gdrive,onedrive,dropbox picks
+ * them (default: local). The first one also runs the tests that need plant() and tamper().
+ */
+const ALL: readonly HarnessDestination[] = [localDestination, driveDestination, oneDriveDestination, dropboxDestination];
 export const HARNESS_DESTINATIONS: readonly HarnessDestination[] = (process.env.BACKUP_PROMISE_DESTINATIONS ?? 'local')
   .split(',')
   .map((label) => {

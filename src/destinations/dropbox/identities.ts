@@ -6,7 +6,7 @@
 // read lazily, a root at a time (one listing and one download per inventory file), only when a listed file needs
 // its identity.
 import type { FileIdentity } from '../destination.js';
-import { inventoryBody, inventoryFolder, inventoryName, isInventoryName, parseInventory, byRoot, type InventoryEntry, type InventoryLine } from '../inventory.js';
+import { byStateFolder, inventoryBody, inventoryFolder, inventoryName, isInventoryName, parseInventory, type InventoryEntry, type InventoryLine } from '../inventory.js';
 import type { Logger } from '../../lib/logger.js';
 import type { DropboxApi } from './dropboxApi.js';
 import { listFolder } from './folders.js';
@@ -81,8 +81,8 @@ export function createIdentities(o: IdentityOptions) {
 
   /** One inventory file per root for these entries, through the account's lane (writing one is a commit too). */
   async function write(entries: readonly InventoryEntry[]): Promise<void> {
-    for (const [root, group] of byRoot(entries)) {
-      const path = `${o.base}${dropboxPath([...inventoryFolder(root), inventoryName()])}`;
+    for (const { stateFolder, entries: group } of byStateFolder(entries)) {
+      const path = `${o.base}${dropboxPath([...stateFolder, inventoryName()])}`;
       const outcome = await o.lane.run(() => uploadOne(o.api, { path, body: inventoryBody(group) }));
       if (outcome.outcome === 'conflict') throw new Error(`Dropbox already holds ${path}, which this program names afresh each time`);
     }

@@ -1,8 +1,9 @@
 // Identities of files that were stored without appProperties (by an older version of this program), kept in the
 // inventory files of ../inventory.ts, so that a lost ledger adopts those files too. Read only when a listed file
-// carries no identity of its own: a search for our inventory files, then one download each.
+// carries no identity of its own: a search for our inventory files (marked by an appProperty), then one download
+// each. Keyed by file id: a Drive file keeps its id whatever happens to its name.
 import type { FileIdentity } from '../destination.js';
-import { byRoot, inventoryBody, inventoryFolder, inventoryName, parseInventory, type InventoryEntry } from '../inventory.js';
+import { byStateFolder, inventoryBody, inventoryName, parseInventory, type InventoryEntry } from '../inventory.js';
 import type { DriveApi } from './driveApi.js';
 import type { createFolderResolver } from './folders.js';
 import { uploadNewFile } from './upload.js';
@@ -52,11 +53,12 @@ export function createInventory(api: DriveApi, folders: ReturnType<typeof create
 
     /** Writes one inventory file per root folder for these entries (nothing when there are none). */
     async record(entries: readonly InventoryEntry[]): Promise<void> {
-      for (const [root, group] of byRoot(entries)) {
-        const parentId = await folders.resolve(inventoryFolder(root));
+      for (const { stateFolder, entries: group } of byStateFolder(entries)) {
+        const parentId = await folders.resolve(stateFolder);
+        const id = await newId();
         await uploadNewFile(api, {
-          id: await newId(),
-          name: inventoryName(),
+          id,
+          name: inventoryName(new Date(), id.slice(0, 8)),
           parentId,
           contentType: 'application/json',
           body: inventoryBody(group),

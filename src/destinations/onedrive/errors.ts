@@ -74,7 +74,7 @@ export function judge(error: unknown): Verdict {
     return {
       retry: false,
       error: new UnauthorisedError(
-        `OneDrive refused access (${error.code ?? 'forbidden'}): the sign-in's permission does not reach this folder. Files.ReadWrite.AppFolder reaches only Apps/<app name> and not at all on work or school accounts; run \`backup auth onedrive\` with the full-drive permission if you chose a folder of your own`,
+        `OneDrive refused access (${error.code ?? 'forbidden'}): the sign-in's permission does not reach this folder. Files.ReadWrite.AppFolder reaches only Apps/<app name> and not at all on work or school accounts: there, set BACKUP_DESTINATION=onedrive:<folder path> and run \`backup auth onedrive\` again, which then asks for the whole drive`,
       ),
     };
   }

@@ -1,12 +1,10 @@
-// Which names OneDrive takes, and how to make one it takes. The rules are Microsoft's ("Invalid file names and file
-// types in OneDrive and SharePoint") plus what rclone found the article leaves out (a trailing space or dot is
-// refused too). Our own naming (src/backup/naming.ts) already replaces / \ : * ? " < > | and control characters,
-// trims trailing dots and spaces and defuses Windows device names; what it lets through and OneDrive refuses is
-// handled here: "#" and "%" and a leading "~" on business drives, a leading "~$", "_vti_" anywhere, ".lock",
-// "desktop.ini", and COM0/LPT0 (Windows reserves only 1-9).
+// Which names OneDrive takes. The rules are Microsoft's ("Invalid file names and file types in OneDrive and
+// SharePoint") plus what rclone found the article leaves out (a trailing space or dot is refused too). Our own
+// naming (src/backup/naming.ts) makes names that follow them, for every destination alike; these checks are the
+// last guard before a request, so that a name OneDrive would refuse is a clear error and not a 400.
 
 export interface NameRules {
-  /** OneDrive for Business / SharePoint: refuses "#", "%" and a leading "~" as well. */
+  /** OneDrive for Business / SharePoint: a leading "~" is refused, and "#" and "%" where the tenant has them off. */
   business: boolean;
 }
 
@@ -14,8 +12,6 @@ export interface NameRules {
 export const MAX_PATH_CHARACTERS = 400;
 
 const INVALID = /["*:<>?/\\|\u0000-\u001f]/; // eslint-disable-line no-control-regex
-const INVALID_ALL = /["*:<>?/\\|\u0000-\u001f]/g; // eslint-disable-line no-control-regex
-const BUSINESS_INVALID_ALL = /[#%]/g;
 // Reserved as bare names by OneDrive; Windows reserves the device names with any extension, so we do too.
 const DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 const RESERVED = /^(\.lock|desktop\.ini)$/i;
@@ -34,21 +30,13 @@ export function nameProblem(name: string, rules: NameRules): string | null {
   return null;
 }
 
-/** `name` made acceptable to OneDrive, changed as little as possible; "_" stands in for what had to go. */
-export function toOneDriveName(name: string, rules: NameRules): string {
-  let out = name.replace(INVALID_ALL, '_');
-  if (rules.business) out = out.replace(BUSINESS_INVALID_ALL, '_');
-  out = out.trim().replace(/[.\s]+$/, '');
-  out = out.replace(/_vti_/gi, (m) => `${m.slice(0, 4)}-`);
-  if (out.startsWith('~$') || (rules.business && out.startsWith('~'))) out = `_${out.slice(1)}`;
-  if (out === '' || out === '.' || out === '..') out = '_';
-  if (DEVICE.test(out) || RESERVED.test(out)) out = `_${out}`;
-  return out;
+/** OneDrive compares names without regard to case, as Windows does: names with one key are one name there. */
+export function nameKey(name: string): string {
+  return name.toUpperCase();
 }
 
-/** OneDrive compares names without regard to case, as Windows does. */
 export function sameName(a: string, b: string): boolean {
-  return a.toUpperCase() === b.toUpperCase();
+  return nameKey(a) === nameKey(b);
 }
 
 /** Why OneDrive would refuse this path (its segments below the drive's root), or null. */

@@ -130,6 +130,11 @@ export interface OneDriveEmulator {
   uploadSessions(): SessionInfo[];
   injectFault(f: Fault): FaultHandle;
   seed(item: SeedItem): EmulatorItem;
+  /**
+   * What the owner does in OneDrive's own apps, not through the API, so never a violation: removes a file (to the
+   * recycle bin, which the emulator does not keep), or gives it other bytes (a new version, same item id).
+   */
+  editByHand(path: string, change: { remove: true } | { content: Buffer }): void;
   close(): Promise<void>;
 }
 
@@ -336,6 +341,12 @@ export async function startOneDriveEmulator(o: OneDriveEmulatorOptions = {}): Pr
     uploadSessions: () => sessions.info(),
     injectFault: (f) => faults.add(f),
     seed: (s) => store.snapshot(seed(store, s)),
+    editByHand(path, change) {
+      const item = store.all().find((i) => store.path(i) === path && i.content);
+      if (!item) throw new Error(`editByHand: no file ${path}`);
+      if ('remove' in change) store.delete(item.id);
+      else store.replaceContent(item, change.content, mimeTypeFor(item.name));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
