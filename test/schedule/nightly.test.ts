@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli.js';
+// Imported here, not inside a test: its afterEach, which removes the folders, registers only at the top level.
+import { tempDir } from '../helpers/tempDir.js';
 import { createNightlyTick, dailyCronExpression, nextNightlyRun } from '../../src/schedule/nightly.js';
 
 describe('nightly schedule', () => {
@@ -36,9 +40,6 @@ describe('nightly schedule', () => {
 
 describe('backup schedule', () => {
   it('stays in the foreground, says when it runs next, and stops cleanly on SIGTERM', async () => {
-    const { spawn } = await import('node:child_process');
-    const { BIN } = await import('../helpers/cli.js');
-    const { tempDir } = await import('../helpers/tempDir.js');
     const dir = tempDir();
     const child = spawn(process.execPath, [BIN, 'schedule'], {
       env: { PATH: process.env.PATH ?? '', BACKUP_DATA_DIR: `${dir}/data`, BACKUP_DESTINATION: `local:${dir}/b`, BACKUP_SCHEDULE_TIME: '03:30' },
