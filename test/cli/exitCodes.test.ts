@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoShop } from '../../tools/emulators/baselinker/demoShop.js';
@@ -81,6 +82,23 @@ describe('exit codes and one-line errors', () => {
       lock.release();
     }
     expect((await runCli(['run', '--date', '2026-11-20'], e)).code).toBe(0);
+  });
+
+  it('--version prints the version of package.json and exits 0', async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const result = await runCli([flag], env());
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(`${version}\n`);
+    }
+  });
+
+  it('`backup` alone shows the help on stdout and exits 0', async () => {
+    const result = await runCli([], env());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: backup \[options\] \[command\]/);
+    expect(result.stdout).toMatch(/\n {2}run \[options\] +run one backup now/);
+    expect(result.stderr).toBe('');
   });
 
   it('--help exits 0', async () => {
