@@ -106,11 +106,12 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
     },
   };
 
-  logger.info(`backup as of ${asOf.date} (${request.kinds.join(', ')})`, { account: config.account.id, destinations: deps.destinations.map((d) => d.id) });
   let cutoff = 0;
   let orderCurrencies = new Map<number, string>();
   try {
+    // Before the first line: a run that cannot write anywhere says so in one line.
     await checkDestinations(deps, tally);
+    logger.info(`backup as of ${asOf.date} (${request.kinds.join(', ')})`, { account: config.account.id, destinations: deps.destinations.map((d) => d.id) });
     await takeOverDestinations(deps, delivery);
     cutoff = establishCutoff(ledger, config, asOf);
     const fact = cutoffFact(config, cutoff);

@@ -16,7 +16,7 @@ import { acquireRunLock } from '../schedule/lock.js';
 import { reportFailure } from './failure.js';
 import { terminalProgress } from './progressBar.js';
 import { withSession, type Session } from './session.js';
-import { createTransport, interactive } from './setup.js';
+import { createTransport, interactive, prepareDataDir } from './setup.js';
 
 export interface RunOptions {
   date?: string;
@@ -71,6 +71,7 @@ async function runAccount(session: Session, config: Config, options: RunOptions)
     // The system clock, unless `npm run bench` compresses time (BACKUP_TIME_SCALE, lib/clock.ts).
     const clock = processClock();
     const api = createTransport(config, logger, clock);
+    prepareDataDir(config.dataDir, { create: !dryRun });
     if (!dryRun) {
       const lock = acquireRunLock(config.dataDir);
       closing.push(() => lock.release());

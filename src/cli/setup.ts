@@ -5,7 +5,8 @@ import type { Config } from '../config/config.js';
 import type { SettingsValues } from '../config/schema.js';
 import { LEDGER_FILE } from '../ledger/ledger.js';
 import { systemClock, type Clock } from '../lib/clock.js';
-import { UsageError } from '../lib/errors.js';
+import { MachineError, UsageError, errorMessage } from '../lib/errors.js';
+import { makeFolders, whyNotWritable } from '../lib/folders.js';
 import { createLogger, type RecentLines } from '../lib/logger.js';
 import { BaseLinkerTransport } from '../sources/baselinker/transport.js';
 
@@ -17,7 +18,7 @@ export function interactive(format: SettingsValues['log']['format'] = 'auto'): b
 
 export function setupLogger(settings: Pick<SettingsValues, 'dataDir' | 'log'> | null, writeLogFile: boolean, recent?: RecentLines): winston.Logger {
   const logDir = writeLogFile && settings ? settings.dataDir : undefined;
-  if (logDir) fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
+  if (logDir) prepareDataDir(logDir, { create: true });
   return createLogger({ interactive: interactive(settings?.log.format), level: settings?.log.level, logDir, recent });
 }
 
@@ -38,6 +39,21 @@ export function createTransport(config: Config, logger: winston.Logger, clock: C
     clock,
     logger,
   });
+}
+
+/**
+ * The data dir, checked before anything is read from BaseLinker: one line that says what to do when it cannot be
+ * made or written, not a failure half-way. Made (owner-only) unless `create` is false: a dry run writes nothing.
+ */
+export function prepareDataDir(dir: string, o: { create: boolean }): void {
+  const why = whyNotWritable(dir);
+  if (why) throw new MachineError(`cannot write to the data dir ${dir} (BACKUP_DATA_DIR): ${why}`);
+  if (!o.create) return;
+  try {
+    makeFolders(dir, 0o700);
+  } catch (error) {
+    throw new MachineError(`cannot create the data dir ${dir} (BACKUP_DATA_DIR): ${errorMessage(error)}`);
+  }
 }
 
 /** Whether the account has a ledger yet; `status` and `verify` never create one. */

@@ -43,6 +43,16 @@ export class UnauthorisedError extends BackupError {
   }
 }
 
+/**
+ * The machine cannot give the program what it needs (a folder it may not make or write): exit 1, with the advice
+ * in the message.
+ */
+export class MachineError extends BackupError {
+  constructor(message: string) {
+    super(message, ExitCode.unexpected);
+  }
+}
+
 /** A source API refused a request for a reason a retry will not fix: the run stops (exit 1). */
 export class SourceError extends BackupError {
   constructor(

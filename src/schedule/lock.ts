@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LockedError } from '../lib/errors.js';
+import { makeFolders } from '../lib/folders.js';
 
 export interface RunLock {
   release(): void;
@@ -22,7 +23,7 @@ const HOLDER_FILE = 'run.lock.json';
  * holder file that names the pid is only for the message, and a leftover one is simply overwritten.
  */
 export function acquireRunLock(dataDir: string, now = new Date()): RunLock {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makeFolders(dataDir, 0o700);
   const db = new Database(path.join(dataDir, LOCK_DB), { timeout: 0 });
   try {
     db.pragma('journal_mode = DELETE');

@@ -10,10 +10,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI (the built one, as a user would) with only the given environment, PATH and the network guard. */
-export function runCli(args: string[], env: Record<string, string>, options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+/**
+ * Runs the real CLI (the built one, as a user would) with only the given environment, PATH and the network guard;
+ * with `uid`, as that user (through setpriv, so only a root test process can ask for it).
+ */
+export function runCli(args: string[], env: Record<string, string>, options: { cwd?: string; timeoutMs?: number; uid?: number } = {}): Promise<CliResult> {
+  const command = [process.execPath, BIN, ...args];
+  if (options.uid !== undefined) command.unshift('setpriv', `--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(command[0]!, command.slice(1), {
       cwd: options.cwd,
       env: { ...guardEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UnauthorisedError, UsageError } from '../../lib/errors.js';
+import { makeFolders } from '../../lib/folders.js';
 import { registerSecret } from '../../lib/secrets.js';
 import type { GoogleDriveSettings } from './settings.js';
 
@@ -42,7 +43,7 @@ export function loadCredentials(settings: GoogleDriveSettings, dataDir: string):
 
 /** Written whole and owner-readable only (0600), so a crash never leaves half a token and nobody else reads it. */
 export function saveCredentials(dataDir: string, c: Omit<GoogleCredentials, 'source'>): void {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makeFolders(dataDir, 0o700);
   const file = path.join(dataDir, CREDENTIALS_FILE);
   const tmp = path.join(dataDir, `.${CREDENTIALS_FILE}.${randomUUID()}`);
   const body = JSON.stringify({ clientId: c.clientId, clientSecret: c.clientSecret, refreshToken: c.refreshToken, savedAt: new Date().toISOString() }, null, 2);
