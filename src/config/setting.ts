@@ -119,6 +119,8 @@ export const httpUrl: Parse<string> = (raw, context) => {
     throw new Error('must be an http(s) URL');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('must be an http(s) URL');
+  // fetch() refuses such an address on every request, and a password has no place in a setting shown in messages.
+  if (url.username || url.password) throw new Error('must not hold a user name or password');
   return value;
 };
 

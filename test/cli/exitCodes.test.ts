@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoShop } from '../../tools/emulators/baselinker/demoShop.js';
 import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../tools/emulators/baselinker/server.js';
 import { acquireRunLock } from '../../src/schedule/lock.js';
-import { runCli } from '../helpers/cli.js';
+import { logMessages, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tempDir.js';
 
 const TOKEN = 'cli-test-token-7d41e9a0';
@@ -69,6 +69,14 @@ describe('exit codes and one-line errors', () => {
     expect(result.code).toBe(5);
     expect(result.stderr).toMatch(/BaseLinker refused the token/);
     expect(result.stderr + result.stdout).not.toContain(wrong);
+  });
+
+  it('a BASELINKER_API_URL with no API behind it exits 1 at once, naming the address and the variable', async () => {
+    const url = emulator.url.replace('connector.php', 'api.php');
+    const result = await runCli(['run', '--date', '2026-11-20'], env({ BASELINKER_API_URL: url }));
+    expect(result.code).toBe(1);
+    expect(logMessages(result.stderr)).toContain(`HTTP 404 (no BaseLinker API at this address) from ${url} (BASELINKER_API_URL); a retry will not help: check the address`);
+    expect(logMessages(result.stderr)).not.toMatch(/retry 1 in/);
   });
 
   it('a run while another holds the lock exits 4 and names it', async () => {

@@ -105,6 +105,18 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, ...env }, dir)).toThrow(/baselinker.token" must be a non-empty string$/);
   });
 
+  it('refuses an address with a user name and password in it (fetch would refuse it on every request), without echoing it', () => {
+    const url = 'https://proxy-user:pr0xy-s3cret@proxy.example/connector.php';
+    const error = (() => {
+      try {
+        loadConfig({ ...base, BASELINKER_API_URL: url }, tempDir());
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toBe('BASELINKER_API_URL (config key "baselinker.apiUrl") must not hold a user name or password');
+  });
+
   it('the documented example file is valid', () => {
     const example = path.resolve(import.meta.dirname, '../../config/backup.example.json');
     const config = loadConfig({ BACKUP_CONFIG: example }, tempDir());
