@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js';
 import type { DocumentKind } from '../domain/documents.js';
 import type { Destination } from '../destinations/destination.js';
 import type { Clock } from '../lib/clock.js';
-import { BackupError, ExitCode, SourceError, UnauthorisedError, errorMessage } from '../lib/errors.js';
+import { BackupError, ExitCode, InterruptedError, SourceError, UnauthorisedError, errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { createDocumentRenderer, type DocumentRenderer } from '../render/pool.js';
@@ -37,6 +37,8 @@ export interface RunDeps {
   spoolDir: string;
   /** Renders PDFs; by default on a worker thread when there is a second core. Closed when the run ends. */
   renderer?: DocumentRenderer;
+  /** Aborted when the run is interrupted (SIGINT, SIGTERM): nothing new starts, and the run is recorded as interrupted. */
+  stop?: AbortSignal;
 }
 
 export interface RunRequest {
@@ -82,6 +84,7 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
     logger,
     tally,
     executor: deps.executor,
+    stop: deps.stop,
     onNameTaken: (destination, path) => tally.foreignNames.push({ destination, path }),
   };
   const context: StepContext = {
@@ -128,7 +131,8 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
     await closeDestinations(deps, runId);
     await reportMissingCopies(deps, tally);
   } catch (error) {
-    ledger.finishRun(runId, { outcome: 'failed', exitCode: exitCodeOf(error), message: redact(errorMessage(error)), stats: stats(deps, tally) }, deps.clock.now());
+    const outcome = error instanceof InterruptedError ? 'interrupted' : 'failed';
+    ledger.finishRun(runId, { outcome, exitCode: exitCodeOf(error), message: redact(errorMessage(error)), stats: stats(deps, tally) }, deps.clock.now());
     throw error;
   } finally {
     await context.renderer.close();

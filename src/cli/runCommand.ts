@@ -13,7 +13,9 @@ import { processClock, systemClock } from '../lib/clock.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
 import { createHealthPing } from '../lib/healthPing.js';
 import { acquireRunLock } from '../schedule/lock.js';
+import type { Progress } from '../backup/progress.js';
 import { reportFailure } from './failure.js';
+import { watchInterruptions } from './interruption.js';
 import { terminalProgress } from './progressBar.js';
 import { withSession, type Session } from './session.js';
 import { createTransport, interactive, prepareDataDir } from './setup.js';
@@ -45,8 +47,11 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
     const accounts = session.accounts(options.account);
     let worst: ExitCode = ExitCode.ok;
     const documents: RunJson[] = [];
+    const interruption = session.keep(watchInterruptions());
     for (const config of accounts) {
-      const outcome = await runAccount(session, config, options);
+      // An interrupted run starts no further account.
+      if (interruption.signal.aborted) break;
+      const outcome = await runAccount(session, config, options, interruption.signal);
       worst = mostSevere(worst, outcome.exitCode);
       documents.push(outcome.json);
     }
@@ -56,7 +61,7 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
 }
 
 /** One account's run, its failures reported and turned into its exit code; the other accounts go on. */
-async function runAccount(session: Session, config: Config, options: RunOptions): Promise<{ exitCode: ExitCode; json: RunJson }> {
+async function runAccount(session: Session, config: Config, options: RunOptions, stop: AbortSignal): Promise<{ exitCode: ExitCode; json: RunJson }> {
   const { logger } = session;
   const dryRun = Boolean(options.dryRun);
   const ping = createHealthPing(dryRun ? null : config.healthcheck.url, logger);
@@ -64,13 +69,14 @@ async function runAccount(session: Session, config: Config, options: RunOptions)
   let report: RunReport | null = null;
   let failure: string | null = null;
   let pinged = false;
+  let progress: Progress | undefined;
   const closing: (() => void)[] = [];
   try {
     const kinds = options.only === undefined ? config.kinds : parseKinds(options.only);
     const asOf = resolveAsOf(options.date, systemClock.now(), config.timeZone);
     // The system clock, unless `npm run bench` compresses time (BACKUP_TIME_SCALE, lib/clock.ts).
     const clock = processClock();
-    const api = createTransport(config, logger, clock);
+    const api = createTransport(config, logger, clock, stop);
     prepareDataDir(config.dataDir, { create: !dryRun });
     if (!dryRun) {
       const lock = acquireRunLock(config.dataDir);
@@ -87,8 +93,8 @@ async function runAccount(session: Session, config: Config, options: RunOptions)
     ledger.closeInterruptedRuns();
     const spoolDir = dryRun ? fs.mkdtempSync(path.join(os.tmpdir(), 'blb-dry-run-')) : path.join(config.dataDir, 'spool');
     if (dryRun) closing.push(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
-    const progress = interactive(config.log.format) && !options.json ? terminalProgress(process.stderr) : undefined;
-    report = await runBackup({ config, ledger, destinations, api, clock, logger, progress, executor: dryRun ? recordingExecutor : storingExecutor, spoolDir }, { asOf, kinds });
+    progress = interactive(config.log.format) && !options.json ? terminalProgress(process.stderr) : undefined;
+    report = await runBackup({ config, ledger, destinations, api, clock, logger, progress, stop, executor: dryRun ? recordingExecutor : storingExecutor, spoolDir }, { asOf, kinds });
     if (dryRun && !options.json) {
       for (const p of report.tally.planned) process.stdout.write(`${p.destination}  ${p.path}\n`);
       process.stdout.write(`dry run: ${report.tally.planned.length} files would be stored\n${describeEstimate(estimateRun(config, ledger, report.tally, api.requestCount))}\n`);
@@ -99,6 +105,8 @@ async function runAccount(session: Session, config: Config, options: RunOptions)
     }
     exitCode = report.exitCode;
   } catch (error) {
+    // A bar half drawn would run into the line that says why the run stopped.
+    progress?.end('');
     exitCode = reportFailure(logger, error);
     failure = error instanceof Error ? error.message : String(error);
   } finally {

@@ -30,8 +30,9 @@ export function requireToken(config: Config): string {
   return config.baselinker.token;
 }
 
-export function createTransport(config: Config, logger: winston.Logger, clock: Clock = systemClock): BaseLinkerTransport {
+export function createTransport(config: Config, logger: winston.Logger, clock: Clock = systemClock, stop?: AbortSignal): BaseLinkerTransport {
   return new BaseLinkerTransport({
+    stop,
     apiUrl: config.baselinker.apiUrl,
     token: requireToken(config),
     requestsPerMinute: config.baselinker.requestsPerMinute,

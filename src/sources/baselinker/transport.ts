@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { withBackoff } from '../../lib/backoff.js';
-import type { Clock } from '../../lib/clock.js';
+import { interruptibleClock, type Clock } from '../../lib/clock.js';
 import { SourceError, UnauthorisedError, errorMessage } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { createPacer, type Pacer } from '../../lib/pacer.js';
@@ -20,6 +20,11 @@ export interface BaseLinkerTransportOptions {
   maxBlockWaitMs?: number;
   /** Attempts per request for transient failures (the first included). */
   attempts?: number;
+  /**
+   * Aborted when the run is interrupted: the request in flight and any wait (pacing, a retry, a blocked token) end
+   * at once with the signal's reason, and no request starts after it.
+   */
+  stop?: AbortSignal;
 }
 
 /**
@@ -54,8 +59,11 @@ export class BaseLinkerTransport implements BaseLinkerApi {
   private readonly pacer: Pacer;
   readonly requestsByMethod = new Map<string, number>();
 
+  private readonly clock: Clock;
+
   constructor(private readonly o: BaseLinkerTransportOptions) {
-    this.pacer = createPacer(o.requestsPerMinute, o.clock);
+    this.clock = o.stop ? interruptibleClock(o.clock, o.stop) : o.clock;
+    this.pacer = createPacer(o.requestsPerMinute, this.clock);
   }
 
   get requestCount(): number {
@@ -73,7 +81,7 @@ export class BaseLinkerTransport implements BaseLinkerApi {
       attempts: attempts + MAX_BLOCKS_PER_REQUEST,
       baseMs: 2000,
       maxMs: 60_000,
-      clock: this.o.clock,
+      clock: this.clock,
       retryDelay: (error) => {
         if (error instanceof BlockedTokenError) {
           if (++blocks > MAX_BLOCKS_PER_REQUEST) return null;
@@ -101,6 +109,7 @@ export class BaseLinkerTransport implements BaseLinkerApi {
   }
 
   private async callOnce(method: string, parameters: Params): Promise<Answer> {
+    this.o.stop?.throwIfAborted();
     await this.pacer.take();
     this.requestsByMethod.set(method, (this.requestsByMethod.get(method) ?? 0) + 1);
     const body = new URLSearchParams({ method, parameters: JSON.stringify(parameters) });
@@ -111,10 +120,12 @@ export class BaseLinkerTransport implements BaseLinkerApi {
         method: 'POST',
         headers: { 'X-BLToken': this.o.token, 'Content-Type': 'application/x-www-form-urlencoded' },
         body,
-        signal: AbortSignal.timeout(this.o.timeoutMs),
+        signal: this.o.stop ? AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs), this.o.stop]) : AbortSignal.timeout(this.o.timeoutMs),
       });
       text = await response.text();
     } catch (error) {
+      // Abandoning a read is safe: nothing was stored for it yet.
+      this.o.stop?.throwIfAborted();
       const failure = networkFailure(error);
       if (failure.permanent) throw new SourceError(`BaseLinker ${method}: ${failure.text} at ${this.where()}; a retry will not help: check the address`, 'NETWORK');
       throw new TransientError(failure.text);
