@@ -79,7 +79,7 @@ async function runAccount(session: Session, config: Config, options: RunOptions,
     const api = createTransport(config, logger, clock, stop);
     prepareDataDir(config.dataDir, { create: !dryRun });
     if (!dryRun) {
-      const lock = acquireRunLock(config.dataDir);
+      const lock = acquireRunLock(config.dataDir, config.timeZone);
       closing.push(() => lock.release());
     }
     // Pinged only once the lock is ours: a run refused because another is going is not a failed night.

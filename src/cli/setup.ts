@@ -16,10 +16,10 @@ export function interactive(format: SettingsValues['log']['format'] = 'auto'): b
   return Boolean(process.stderr.isTTY);
 }
 
-export function setupLogger(settings: Pick<SettingsValues, 'dataDir' | 'log'> | null, writeLogFile: boolean, recent?: RecentLines): winston.Logger {
+export function setupLogger(settings: Pick<SettingsValues, 'dataDir' | 'log' | 'timeZone'> | null, writeLogFile: boolean, recent?: RecentLines): winston.Logger {
   const logDir = writeLogFile && settings ? settings.dataDir : undefined;
   if (logDir) prepareDataDir(logDir, { create: true });
-  return createLogger({ interactive: interactive(settings?.log.format), level: settings?.log.level, logDir, recent });
+  return createLogger({ interactive: interactive(settings?.log.format), level: settings?.log.level, logDir, recent, timeZone: settings?.timeZone });
 }
 
 export function requireToken(config: Config): string {

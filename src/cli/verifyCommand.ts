@@ -29,7 +29,7 @@ export async function verifyCommand(options: { json?: boolean; repair?: boolean;
 async function verifyAccount(session: Session, config: Config, options: { json?: boolean; repair?: boolean }): Promise<ExitCode> {
   if (!ledgerExists(config)) throw new UsageError(`no ledger in ${config.dataDir}: nothing to verify yet (run \`backup run\` first)`);
   const { logger } = session;
-  if (options.repair) session.keep(acquireRunLock(config.dataDir));
+  if (options.repair) session.keep(acquireRunLock(config.dataDir, config.timeZone));
   const ledger = session.keep(Ledger.open(config.dataDir));
   const destinations = createDestinations({ config, ledger, clock: systemClock, logger });
   let report = await verifyDestinations(ledger, destinations);

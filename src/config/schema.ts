@@ -110,7 +110,9 @@ export const SCHEMA = {
     exemptionBasis: setting({ env: 'BACKUP_INVOICES_EXEMPTION_BASIS', default: null as string | null, parse: optional(text), scope: 'account', doc: 'The legal basis of a VAT exemption printed on rendered invoices with "zw" lines whose additional info cites none, e.g. "art. 43 ust. 1 pkt 37 ustawy o VAT".' }),
   },
   schedule: {
-    time: setting({ env: 'BACKUP_SCHEDULE_TIME', default: '02:00', parse: clockTime, scope: 'install', doc: 'When `backup schedule` runs.' }),
+    // 03:30 exists exactly once every night: Europe skips 02:00–03:00 in spring and repeats it in autumn (North
+    // America 02:00–03:00 and 01:00–02:00); a time in that hour would miss the spring night's backup.
+    time: setting({ env: 'BACKUP_SCHEDULE_TIME', default: '03:30', parse: clockTime, scope: 'install', doc: 'When `backup schedule` runs. Keep it out of the hour the clocks change (02:00–03:00 in Europe), or one night a year has no backup; `status` warns.' }),
     timeZone: setting({ env: 'BACKUP_SCHEDULE_TIMEZONE', default: null as string | null, parse: optional(timeZone), scope: 'install', doc: 'Time zone of `schedule.time`.', shownDefault: '`timeZone`' }),
   },
   log: {

@@ -136,7 +136,7 @@ export const timeZone: Parse<string> = (raw, context) => {
 
 export const clockTime: Parse<string> = (raw, context) => {
   const value = text(raw, context);
-  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) throw new Error('must be a time of day as HH:mm, e.g. "02:00"');
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) throw new Error('must be a time of day as HH:mm, e.g. "03:30"');
   return value;
 };
 

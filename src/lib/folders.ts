@@ -57,16 +57,21 @@ export function whyNotWritable(dir: string): string | null {
     return null;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EACCES';
-    return code === 'EROFS' ? readOnlyAdvice(target) : permissionAdvice(target, existing, stat.uid);
+    return code === 'EROFS' ? readOnlyAdvice(target, existing) : permissionAdvice(target, existing, stat.uid);
   }
 }
 
-function readOnlyAdvice(target: string): string {
+function readOnlyAdvice(target: string, existing: string): string {
   // systemd sets INVOCATION_ID for every unit it runs; with ProtectSystem=strict, all but ReadWritePaths is read-only.
+  const unit = '(`systemctl edit baselinker-backup.service`)';
   if (process.env.INVOCATION_ID) {
-    return `${target} is read-only for this systemd service: add \`ReadWritePaths=-${target}\` to its unit (\`systemctl edit baselinker-backup.service\`), then run again`;
+    if (existing !== target) {
+      // ReadWritePaths=-<folder> lets the service start while the folder is missing, and leaves it read-only.
+      return `${target} does not exist, and this systemd service may not create it: \`mkdir -p ${target} && chown ${process.getuid?.() ?? '<user>'} ${target}\`, and keep it in the unit's ReadWritePaths ${unit}`;
+    }
+    return `${target} is read-only for this systemd service: add \`ReadWritePaths=-${target}\` to its unit ${unit}, then run again`;
   }
-  return `${target} is on a read-only file system: mount it read-write, or choose another folder`;
+  return `${existing} is on a read-only file system: mount it read-write, or choose another folder`;
 }
 
 /** Who this process is, who owns the folder, and the one command that fixes it. */

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
 import winston from 'winston';
 import Transport from 'winston-transport';
 import { redact } from './secrets.js';
@@ -16,14 +18,19 @@ const redactLine = winston.format((info) => {
 
 const jsonLine = winston.format.combine(winston.format.timestamp(), winston.format.json(), redactLine());
 
-const readableLine = winston.format.combine(
-  winston.format.timestamp({ format: 'HH:mm:ss' }),
-  winston.format.printf(({ timestamp, level, message, ...meta }) => {
-    const extra = Object.keys(meta).length > 0 ? ` ${JSON.stringify(meta)}` : '';
-    return `${String(timestamp)} ${level.padEnd(5)} ${String(message)}${extra}`;
-  }),
-  redactLine(),
-);
+/**
+ * A line for a person: the time of day in the account's zone, as every other time the program shows (a container's
+ * own clock is usually UTC). JSON lines keep an ISO instant in UTC, which says its zone.
+ */
+const readableLine = (timeZone: string | undefined) =>
+  winston.format.combine(
+    winston.format.timestamp({ format: () => (timeZone ? format(new TZDate(Date.now(), timeZone), 'HH:mm:ss') : format(new Date(), 'HH:mm:ss')) }),
+    winston.format.printf(({ timestamp, level, message, ...meta }) => {
+      const extra = Object.keys(meta).length > 0 ? ` ${JSON.stringify(meta)}` : '';
+      return `${String(timestamp)} ${level.padEnd(5)} ${String(message)}${extra}`;
+    }),
+    redactLine(),
+  );
 
 /** The last lines logged, kept for a failure report (the health ping's body). */
 export class RecentLines extends Transport {
@@ -48,13 +55,15 @@ export interface LoggerOptions {
   /** Folder for backup.log (JSON lines); none for commands that must not touch the data dir. */
   logDir?: string;
   recent?: RecentLines;
+  /** The zone of the times in readable lines; the machine's own when absent. */
+  timeZone?: string;
 }
 
 export function createLogger(o: LoggerOptions): winston.Logger {
   const transports: winston.transport[] = [
     // stderr, so that stdout carries only a command's own output (status tables, trees).
     new winston.transports.Console({
-      format: o.interactive ? readableLine : jsonLine,
+      format: o.interactive ? readableLine(o.timeZone) : jsonLine,
       stderrLevels: ['error', 'warn', 'info', 'debug'],
     }),
   ];

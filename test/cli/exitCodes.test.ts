@@ -81,11 +81,12 @@ describe('exit codes and one-line errors', () => {
 
   it('a run while another holds the lock exits 4 and names it', async () => {
     const e = env();
-    const lock = acquireRunLock(e.BACKUP_DATA_DIR!);
+    const lock = acquireRunLock(e.BACKUP_DATA_DIR!, 'UTC', new Date('2026-11-21T02:30:00Z'));
     try {
-      const result = await runCli(['run', '--date', '2026-11-20'], e);
+      const result = await runCli(['run', '--date', '2026-11-20'], { ...e, BACKUP_TIMEZONE: 'Europe/Warsaw' });
       expect(result.code).toBe(4);
-      expect(result.stderr).toMatch(new RegExp(`another backup is running \\(pid ${process.pid}, since 20\\d\\d-`));
+      // In the account's zone, as every time the program shows.
+      expect(result.stderr).toContain(`another backup is running (pid ${process.pid}, since 2026-11-21T03:30:00+01:00)`);
     } finally {
       lock.release();
     }

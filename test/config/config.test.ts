@@ -21,7 +21,7 @@ describe('configuration', () => {
       timeZone: 'Europe/Warsaw',
       kinds: ['orders', 'invoices', 'receipts'],
       orders: { lookbackDays: 90, windowDays: 30, csvDelimiter: ';' },
-      schedule: { time: '02:00', timeZone: 'Europe/Warsaw' },
+      schedule: { time: '03:30', timeZone: 'Europe/Warsaw' },
       backfillFrom: null,
       nip: null,
       // BaseLinker's own PDF by default: the official copy, with its KSeF number and QR code.
