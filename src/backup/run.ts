@@ -16,7 +16,8 @@ import { backupInvoices } from './invoicesStep.js';
 import { folderKey } from './naming.js';
 import { backupOrders } from './ordersStep.js';
 import { backupReceipts } from './receiptsStep.js';
-import { establishCutoff, recordComplete, scanStart } from './scope.js';
+import { establishCutoff, readCutoff, recordComplete, scanStart } from './scope.js';
+import { explainCutoff } from './cutoffHints.js';
 import { Tally } from './tally.js';
 import { noProgress, type Progress } from './progress.js';
 import { redact } from '../lib/secrets.js';
@@ -116,7 +117,9 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
     await checkDestinations(deps, tally);
     logger.info(`backup as of ${asOf.date} (${request.kinds.join(', ')})`, { account: config.account.id, destinations: deps.destinations.map((d) => d.id) });
     await takeOverDestinations(deps, delivery);
+    const firstRun = readCutoff(ledger) === null;
     cutoff = establishCutoff(ledger, config, asOf);
+    explainCutoff(logger, { firstRun, cutoff, asOf, backfillFrom: config.backfillFrom });
     const fact = cutoffFact(config, cutoff);
     await deliver(delivery, fact.doc, async () => fact.body);
     for (const kind of ORDER_OF_STEPS.filter((k) => request.kinds.includes(k))) {
