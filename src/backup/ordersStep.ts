@@ -53,7 +53,7 @@ export async function backupOrders(c: StepContext): Promise<Map<number, string>>
       },
     });
     const summary = `${written.orders.rows} in the ${config.orders.windowDays}-day window (${written.items.rows} lines), ${currencies.size} read`;
-    c.progress.end(summary);
+    c.progress.end();
     c.logger.info(`orders: ${summary}`);
     for (const [file, spooled, { size }] of [
       [name, spool.orders, written.orders],

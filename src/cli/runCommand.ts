@@ -13,12 +13,11 @@ import { processClock, systemClock } from '../lib/clock.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
 import { createHealthPing } from '../lib/healthPing.js';
 import { acquireRunLock } from '../schedule/lock.js';
-import type { Progress } from '../backup/progress.js';
 import { reportFailure } from './failure.js';
 import { watchInterruptions } from './interruption.js';
 import { terminalProgress } from './progressBar.js';
 import { withSession, type Session } from './session.js';
-import { createTransport, interactive, prepareDataDir } from './setup.js';
+import { createTransport, drawsProgress, prepareDataDir } from './setup.js';
 
 export interface RunOptions {
   date?: string;
@@ -69,7 +68,6 @@ async function runAccount(session: Session, config: Config, options: RunOptions,
   let report: RunReport | null = null;
   let failure: string | null = null;
   let pinged = false;
-  let progress: Progress | undefined;
   const closing: (() => void)[] = [];
   try {
     const kinds = options.only === undefined ? config.kinds : parseKinds(options.only);
@@ -93,7 +91,7 @@ async function runAccount(session: Session, config: Config, options: RunOptions,
     ledger.closeInterruptedRuns();
     const spoolDir = dryRun ? fs.mkdtempSync(path.join(os.tmpdir(), 'blb-dry-run-')) : path.join(config.dataDir, 'spool');
     if (dryRun) closing.push(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
-    progress = interactive(config.log.format) && !options.json ? terminalProgress(process.stderr) : undefined;
+    const progress = drawsProgress(config.log.format) ? terminalProgress(process.stderr) : undefined;
     report = await runBackup({ config, ledger, destinations, api, clock, logger, progress, stop, executor: dryRun ? recordingExecutor : storingExecutor, spoolDir }, { asOf, kinds });
     if (dryRun && !options.json) {
       for (const p of report.tally.planned) process.stdout.write(`${p.destination}  ${p.path}\n`);
@@ -105,8 +103,6 @@ async function runAccount(session: Session, config: Config, options: RunOptions,
     }
     exitCode = report.exitCode;
   } catch (error) {
-    // A bar half drawn would run into the line that says why the run stopped.
-    progress?.end('');
     exitCode = reportFailure(logger, error);
     failure = error instanceof Error ? error.message : String(error);
   } finally {

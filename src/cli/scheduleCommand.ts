@@ -1,16 +1,17 @@
 import { ExitCode } from '../lib/errors.js';
 import { clockChangeNotes } from '../schedule/clockChanges.js';
-import { spawnBackupRun, startScheduler } from '../schedule/scheduler.js';
+import { runEnvironment, spawnBackupRun, startScheduler } from '../schedule/scheduler.js';
 import { withSession } from './session.js';
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /** Stays in the foreground and starts `backup run` once a night (src/schedule/scheduler.ts), until a stop signal. */
 export async function scheduleCommand(entry: string): Promise<ExitCode> {
-  return withSession({ logFile: true }, async ({ installation, logger }) => {
+  return withSession({ logFile: true, live: true }, async ({ installation, logger }) => {
     const { time } = installation.settings.schedule;
     const timeZone = installation.settings.schedule.timeZone ?? installation.settings.timeZone;
-    const scheduler = startScheduler({ time, timeZone, logger, startRun: () => spawnBackupRun(entry, process.env) });
+    const env = runEnvironment(installation.settings.log.stderr);
+    const scheduler = startScheduler({ time, timeZone, logger, startRun: () => spawnBackupRun(entry, env) });
     // Listening before the first line: a stop that comes as soon as the scheduler says it started is a clean stop.
     let onSignal = (_signal: NodeJS.Signals): void => undefined;
     const stopped = new Promise<void>((resolve) => {

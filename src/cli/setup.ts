@@ -7,8 +7,17 @@ import { LEDGER_FILE } from '../ledger/ledger.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { MachineError, UsageError, errorMessage } from '../lib/errors.js';
 import { makeFolders, whyNotWritable } from '../lib/folders.js';
-import { createLogger, type RecentLines } from '../lib/logger.js';
+import { HeldLines } from '../lib/heldLines.js';
+import { createLogger, stderrFormat, type RecentLines } from '../lib/logger.js';
 import { BaseLinkerTransport } from '../sources/baselinker/transport.js';
+
+/**
+ * Progress bars: only where stderr is a terminal (escape codes in a pipe or a file are garbage) and lines are not
+ * asked for as JSON. `backup run --json` draws them too: its JSON goes to stdout.
+ */
+export function drawsProgress(format: SettingsValues['log']['format']): boolean {
+  return Boolean(process.stderr.isTTY) && format !== 'json';
+}
 
 /** Whether a person is watching: readable lines then, JSON lines for cron mail and container logs. */
 export function interactive(format: SettingsValues['log']['format'] = 'auto'): boolean {
@@ -16,10 +25,33 @@ export function interactive(format: SettingsValues['log']['format'] = 'auto'): b
   return Boolean(process.stderr.isTTY);
 }
 
-export function setupLogger(settings: Pick<SettingsValues, 'dataDir' | 'log' | 'timeZone'> | null, writeLogFile: boolean, recent?: RecentLines): winston.Logger {
+export function setupLogger(settings: Pick<SettingsValues, 'dataDir' | 'log' | 'timeZone'> | null, writeLogFile: boolean, recent?: RecentLines, held?: HeldLines): winston.Logger {
   const logDir = writeLogFile && settings ? settings.dataDir : undefined;
   if (logDir) prepareDataDir(logDir, { create: true });
-  return createLogger({ interactive: interactive(settings?.log.format), level: settings?.log.level, logDir, recent, timeZone: settings?.timeZone });
+  return createLogger({ interactive: interactive(settings?.log.format), level: settings?.log.level, logDir, recent, timeZone: settings?.timeZone, held });
+}
+
+/**
+ * Where nobody watches stderr as it comes (cron mails whatever a job prints), its lines are held and written only
+ * if the command fails; null where they go out as they come: on a terminal, into the systemd journal, under
+ * `backup schedule` (which asks its runs for that: a container's log is read, not mailed), or when log.stderr says so.
+ */
+export function heldStderr(settings: Pick<SettingsValues, 'log' | 'timeZone'>, env: NodeJS.ProcessEnv = process.env): HeldLines | null {
+  const { stderr, format } = settings.log;
+  const live = stderr === 'auto' ? Boolean(process.stderr.isTTY) || stderrIsJournal(env) : stderr === 'all';
+  return live ? null : new HeldLines(stderrFormat({ interactive: interactive(format), timeZone: settings.timeZone }));
+}
+
+/** systemd names the stream it connected to the journal in JOURNAL_STREAM ("device:inode"): it is stderr's when they match. */
+function stderrIsJournal(env: NodeJS.ProcessEnv): boolean {
+  const m = /^(\d+):(\d+)$/.exec(env.JOURNAL_STREAM ?? '');
+  if (!m) return false;
+  try {
+    const stat = fs.fstatSync(2, { bigint: true });
+    return stat.dev.toString() === m[1] && stat.ino.toString() === m[2];
+  } catch {
+    return false;
+  }
 }
 
 export function requireToken(config: Config): string {

@@ -118,6 +118,13 @@ export const SCHEMA = {
   log: {
     level: setting({ env: 'BACKUP_LOG_LEVEL', default: 'info' as 'error' | 'warn' | 'info' | 'debug', parse: oneOf('error', 'warn', 'info', 'debug'), scope: 'install', doc: '`error`, `warn`, `info` or `debug`.' }),
     format: setting({ env: 'BACKUP_LOG_FORMAT', default: 'auto' as 'auto' | 'json' | 'text', parse: oneOf('auto', 'json', 'text'), scope: 'install', doc: 'stderr lines: `auto` (readable on a terminal, JSON lines otherwise), `json` or `text`.' }),
+    stderr: setting({
+      env: 'BACKUP_LOG_STDERR',
+      default: 'auto' as 'auto' | 'all' | 'failures',
+      parse: oneOf('auto', 'all', 'failures'),
+      scope: 'install',
+      doc: 'When lines go to stderr: `all` (as they happen), `failures` (none when a command succeeds; all of them after it when it fails, so that cron mails only failures) or `auto` (`all` on a terminal, into the systemd journal and under `backup schedule`, `failures` elsewhere, as under cron). The log file keeps every line.',
+    }),
   },
   healthcheck: {
     url: setting({ env: 'BACKUP_HEALTHCHECK_URL', default: null as string | null, parse: optional(httpUrl), secret: true, scope: 'account', doc: 'A ping URL in the [healthchecks.io](https://healthchecks.io) convention: `<url>/start` when a run starts, `<url>` on success, `<url>/<exit code>` with the last log lines on failure, so a missed or failed night is noticed. A ping that fails never fails the backup.', shownDefault: 'none' }),

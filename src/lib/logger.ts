@@ -3,6 +3,7 @@ import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import winston from 'winston';
 import Transport from 'winston-transport';
+import type { HeldLines } from './heldLines.js';
 import { redact } from './secrets.js';
 
 export type Logger = Pick<winston.Logger, 'error' | 'warn' | 'info' | 'debug'>;
@@ -48,6 +49,9 @@ export class RecentLines extends Transport {
   }
 }
 
+/** In the data dir: every line, as JSON, whatever reaches stderr. */
+export const LOG_FILE = 'backup.log';
+
 export interface LoggerOptions {
   /** Readable lines when the terminal is a person, JSON lines for cron mail and container logs. */
   interactive: boolean;
@@ -57,20 +61,34 @@ export interface LoggerOptions {
   recent?: RecentLines;
   /** The zone of the times in readable lines; the machine's own when absent. */
   timeZone?: string;
+  /** Takes the stderr lines instead of stderr (a command nobody watches: HeldLines writes them out if it fails). */
+  held?: HeldLines;
 }
+
+/**
+ * The stderr lines' format: readable for a person at a terminal, JSON lines for cron mail and container logs. On a
+ * terminal each line first clears the one the cursor is on, where a progress bar may be drawn.
+ */
+export function stderrFormat(o: Pick<LoggerOptions, 'interactive' | 'timeZone'>): winston.Logform.Format {
+  if (!o.interactive) return jsonLine;
+  return process.stderr.isTTY ? winston.format.combine(readableLine(o.timeZone), clearLineFirst()) : readableLine(o.timeZone);
+}
+
+const clearLineFirst = winston.format((info) => {
+  const line = (info as Record<symbol, unknown>)[MESSAGE];
+  if (typeof line === 'string') (info as Record<symbol, unknown>)[MESSAGE] = `\r\x1b[2K${line}`;
+  return info;
+});
 
 export function createLogger(o: LoggerOptions): winston.Logger {
   const transports: winston.transport[] = [
     // stderr, so that stdout carries only a command's own output (status tables, trees).
-    new winston.transports.Console({
-      format: o.interactive ? readableLine(o.timeZone) : jsonLine,
-      stderrLevels: ['error', 'warn', 'info', 'debug'],
-    }),
+    o.held ?? new winston.transports.Console({ format: stderrFormat(o), stderrLevels: ['error', 'warn', 'info', 'debug'] }),
   ];
   if (o.logDir) {
     transports.push(
       new winston.transports.File({
-        filename: path.join(o.logDir, 'backup.log'),
+        filename: path.join(o.logDir, LOG_FILE),
         format: jsonLine,
         maxsize: 10 * 1024 * 1024,
         maxFiles: 5,

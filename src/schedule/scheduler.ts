@@ -19,6 +19,14 @@ export interface ChildRun {
   kill(signal: NodeJS.Signals): void;
 }
 
+/**
+ * The environment of the scheduler's runs: their stderr lines are read in a container's log, not mailed, so they go
+ * out as they come unless log.stderr says otherwise.
+ */
+export function runEnvironment(stderrSetting: 'auto' | 'all' | 'failures', env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return stderrSetting === 'auto' ? { ...env, BACKUP_LOG_STDERR: 'all' } : env;
+}
+
 /** `backup run` as a child process, writing to the scheduler's own stdout and stderr (a container's log). */
 export function spawnBackupRun(entry: string, env: NodeJS.ProcessEnv): ChildRun {
   // A process group of its own: Ctrl-C on a terminal reaches the scheduler alone, which passes it on once. (Both

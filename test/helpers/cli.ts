@@ -36,9 +36,13 @@ export function runCli(args: string[], env: Record<string, string>, options: { c
   });
 }
 
-/** PATH, plus the network guard (test/helpers/networkGuard.mjs) that every spawned CLI carries. */
+/**
+ * PATH, plus the network guard (test/helpers/networkGuard.mjs) that every spawned CLI carries. Its stderr lines go
+ * out as they come, as on a terminal: the tests read them. (Not a terminal, the CLI would hold them and write them
+ * only on a failure, as under cron: test/cli/quietOnSuccess.test.ts sets BACKUP_LOG_STDERR=auto to see that.)
+ */
 export function guardEnv(): Record<string, string> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', BACKUP_LOG_STDERR: 'all' };
   if (process.env.BLB_NETWORK_GUARD) {
     env.NODE_OPTIONS = `--import=${process.env.BLB_NETWORK_GUARD}`;
     env.BLB_NETWORK_VIOLATIONS = process.env.BLB_NETWORK_VIOLATIONS ?? '';
