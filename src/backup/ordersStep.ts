@@ -1,6 +1,7 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Order } from '../domain/documents.js';
+import { count } from '../lib/plural.js';
 import { writeOrdersCsv } from '../render/ordersCsv.js';
 import { fetchStatusNames, scanOrders } from '../sources/baselinker/lists.js';
 import { parseOrder } from '../sources/baselinker/parse.js';
@@ -52,7 +53,7 @@ export async function backupOrders(c: StepContext): Promise<Map<number, string>>
         return invoice && { number: invoice.number, ksefNumber: invoice.gov_id, ksefStatus: invoice.gov_status };
       },
     });
-    const summary = `${written.orders.rows} in the ${config.orders.windowDays}-day window (${written.items.rows} lines), ${currencies.size} read`;
+    const summary = `${written.orders.rows} in the ${config.orders.windowDays}-day window (${count(written.items.rows, 'line')}), ${currencies.size} read`;
     c.progress.end();
     c.logger.info(`orders: ${summary}`);
     for (const [file, spooled, { size }] of [

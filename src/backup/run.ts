@@ -20,6 +20,7 @@ import { establishCutoff, readCutoff, recordComplete, scanStart } from './scope.
 import { explainCutoff } from './cutoffHints.js';
 import { Tally } from './tally.js';
 import { noProgress, type Progress } from './progress.js';
+import { count } from '../lib/plural.js';
 import { redact } from '../lib/secrets.js';
 
 export interface RunDeps {
@@ -147,10 +148,10 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
   const exitCode = signedOut ? ExitCode.unauthorised : tally.failures > 0 || stopped.length > 0 ? ExitCode.partial : ExitCode.ok;
   const message =
     exitCode === ExitCode.ok
-      ? `stored ${tally.stored.invoices} invoices, ${tally.stored.receipts} receipts, ${tally.stored.orders} orders files`
+      ? `stored ${count(tally.stored.invoices, 'invoice')}, ${count(tally.stored.receipts, 'receipt')} and ${count(tally.stored.orders, 'CSV file', 'CSV files')} of orders`
       : signedOut
-        ? `${signedOut.message} (${tally.failures} documents not stored there)`
-        : `${tally.failures} documents not stored; the next run retries them`;
+        ? `${signedOut.message} (${count(tally.failures, 'document')} not stored there)`
+        : `${count(tally.failures, 'document')} not stored; the next run retries ${tally.failures === 1 ? 'it' : 'them'}`;
   ledger.finishRun(runId, { outcome: exitCode === ExitCode.ok ? 'ok' : 'partial', exitCode, message, stats: stats(deps, tally) }, deps.clock.now());
   return { exitCode, message, tally, cutoff };
 }
@@ -185,8 +186,8 @@ async function takeOverDestinations(deps: RunDeps, delivery: DeliveryContext): P
       const report = await adoptDestination({ ledger: deps.ledger, config: deps.config, logger: deps.logger, probe: ownershipProbe(deps) }, destination);
       if (report.adopted > 0) {
         deps.logger.info(
-          `${destination.id}: adopted ${report.adopted} stored copies this data dir had no record of (the destination's own record of them); nothing is stored twice` +
-            (report.damaged > 0 ? `; ${report.damaged} of them are damaged: run \`backup verify --repair\`` : ''),
+          `${destination.id}: adopted ${count(report.adopted, 'stored copy', 'stored copies')} this data dir had no record of (the destination's own record of them); nothing is stored twice` +
+            (report.damaged > 0 ? `; ${report.damaged} of them ${report.damaged === 1 ? 'is' : 'are'} damaged: run \`backup verify --repair\`` : ''),
         );
       }
     }
@@ -221,7 +222,8 @@ async function reportMissingCopies(deps: RunDeps, tally: Tally): Promise<void> {
       missing += deps.ledger.storedNames(destination.id, folderKey(folder)).filter((name) => !names.has(name)).length;
     }
     if (missing > 0) {
-      deps.logger.warn(`${destination.id}: ${missing} recorded copies are missing from the folders this run stored into (removed by hand?); \`backup verify --repair\` stores them again`);
+      const them = missing === 1 ? 'it' : 'them';
+      deps.logger.warn(`${destination.id}: ${count(missing, 'recorded copy', 'recorded copies')} ${missing === 1 ? 'is' : 'are'} missing from the folders this run stored into (removed by hand?); \`backup verify --repair\` stores ${them} again`);
     }
   }
 }
@@ -230,9 +232,10 @@ async function reportMissingCopies(deps: RunDeps, tally: Tally): Promise<void> {
 function reportForeignNames(logger: Logger, tally: Tally): void {
   const first = tally.foreignNames[0];
   if (!first) return;
+  const one = tally.foreignNames.length === 1;
   logger.warn(
-    `${tally.foreignNames.length} files that this program did not store sit under names documents wanted (first: ${first.destination} ${first.path}); ` +
-      'they were left alone and the documents stored beside them with their id in the name',
+    `${count(tally.foreignNames.length, 'file')} that this program did not store ${one ? 'sits under a name a document' : 'sit under names documents'} wanted (first: ${first.destination} ${first.path}); ` +
+      `${one ? 'it was left alone and the document stored beside it' : 'they were left alone and the documents stored beside them'} with ${one ? 'its' : 'their'} id in the name`,
   );
 }
 

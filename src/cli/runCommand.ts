@@ -12,6 +12,7 @@ import { Ledger } from '../ledger/ledger.js';
 import { processClock, systemClock } from '../lib/clock.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
 import { createHealthPing } from '../lib/healthPing.js';
+import { count } from '../lib/plural.js';
 import { acquireRunLock } from '../schedule/lock.js';
 import { reportFailure } from './failure.js';
 import { watchInterruptions } from './interruption.js';
@@ -95,7 +96,7 @@ async function runAccount(session: Session, config: Config, options: RunOptions,
     report = await runBackup({ config, ledger, destinations, api, clock, logger, progress, stop, executor: dryRun ? recordingExecutor : storingExecutor, spoolDir }, { asOf, kinds });
     if (dryRun && !options.json) {
       for (const p of report.tally.planned) process.stdout.write(`${p.destination}  ${p.path}\n`);
-      process.stdout.write(`dry run: ${report.tally.planned.length} files would be stored\n${describeEstimate(estimateRun(config, ledger, report.tally, api.requestCount))}\n`);
+      process.stdout.write(`dry run: ${count(report.tally.planned.length, 'file')} would be stored\n${describeEstimate(estimateRun(config, ledger, report.tally, api.requestCount))}\n`);
     } else if (!dryRun) {
       const meta = { account: config.account.id, requests: api.requestCount };
       if (report.exitCode === ExitCode.ok) logger.info(report.message, meta);

@@ -147,7 +147,7 @@ function describeKsef(k: KsefStatus): string[] {
   if (k.missing > 0) {
     const why = Object.entries(k.missingByStatus).map(([status, n]) => `${n} ${status}`).join(', ');
     const examples = k.missingExamples.join(', ') + (k.missing > k.missingExamples.length ? ', …' : '');
-    lines.push(`  ${k.missing} issued more than ${KSEF_GRACE_DAYS} days ago still have none (${why}): ${examples}`);
+    lines.push(`  ${k.missing} issued more than ${KSEF_GRACE_DAYS} days ago still ${k.missing === 1 ? 'has' : 'have'} none (${why}): ${examples}`);
     lines.push('  if your firm issues invoices in KSeF, check them in BaseLinker; a number that arrives later is stored as a new version');
   }
   return lines;

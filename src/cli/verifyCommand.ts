@@ -5,6 +5,7 @@ import { createDestinations } from '../destinations/create.js';
 import { Ledger } from '../ledger/ledger.js';
 import { systemClock } from '../lib/clock.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
+import { count } from '../lib/plural.js';
 import { createDocumentRenderer } from '../render/pool.js';
 import { acquireRunLock } from '../schedule/lock.js';
 import { mostSevere } from './runCommand.js';
@@ -68,10 +69,10 @@ function formatRepair(r: RepairReport | null): string {
 }
 
 function formatReport(report: VerifyReport): string {
-  const bytes = (n: number | null) => (n === null ? '?' : `${n} bytes`);
+  const bytes = (n: number | null) => (n === null ? '?' : count(n, 'byte'));
   const lines: string[] = [];
   for (const v of report.destinations) {
-    lines.push(`${v.destination}: ${v.recorded} files recorded, ${v.confirmed} present and whole`);
+    lines.push(`${v.destination}: ${count(v.recorded, 'file')} recorded, ${v.confirmed} present and whole`);
     if (v.error) lines.push(`  could not list it: ${v.error}`);
     const show = (label: string, findings: Finding[], detail: (f: Finding) => string) => {
       for (const f of findings) lines.push(`  ${label.padEnd(12)} ${f.path}${detail(f)}`);
