@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readmeWithDrafts } from '../helpers/docs.js';
 import { SCHEMA } from '../../src/config/schema.js';
 import { tempDir } from '../helpers/tempDir.js';
 
@@ -28,12 +29,6 @@ const one = (d: Map<string, string[]>, key: string) => {
   return values[0]!;
 };
 
-/** The README and the drafts waiting to be folded into it (as test/config/documented.test.ts reads them). */
-function docs(): string {
-  const drafts = path.join(root, 'docs/drafts');
-  const files = fs.existsSync(drafts) ? fs.readdirSync(drafts).map((f) => path.join(drafts, f)) : [];
-  return [path.join(root, 'README.md'), ...files].map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-}
 
 describe('the systemd unit', () => {
   const service = directives(SERVICE);
@@ -42,7 +37,7 @@ describe('the systemd unit', () => {
     const user = one(service, 'User');
     const folder = one(service, 'WorkingDirectory');
     expect(one(service, 'ExecStart')).toMatch(new RegExp(`^\\S+/node ${folder}/bin/backup\\.js run$`));
-    const text = docs();
+    const text = readmeWithDrafts();
     expect(text).toMatch(new RegExp(`useradd [^\\n]*\\b${user}\\b`));
     expect(text).toContain(folder);
   });
