@@ -9,6 +9,7 @@ import { demoShop } from '../../tools/emulators/baselinker/demoShop.js';
 import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../tools/emulators/baselinker/server.js';
 import { runEnvironment } from '../../src/schedule/scheduler.js';
 import { BIN, guardEnv, logMessages, runCli } from '../helpers/cli.js';
+import { demoEnv } from '../helpers/demoBackup.js';
 import { tempDir } from '../helpers/tempDir.js';
 import { startCli } from '../promises/cliProcess.js';
 
@@ -21,16 +22,7 @@ afterAll(() => emulator.close());
 
 /** As cron starts it: not a terminal, BACKUP_LOG_STDERR left at its default. */
 function cronEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const root = tempDir();
-  return {
-    BASELINKER_TOKEN: TOKEN,
-    BASELINKER_API_URL: emulator.url,
-    BASELINKER_REQUESTS_PER_MINUTE: '0',
-    BACKUP_DATA_DIR: path.join(root, 'data'),
-    BACKUP_DESTINATION: `local:${path.join(root, 'backup')}`,
-    BACKUP_LOG_STDERR: 'auto',
-    ...extra,
-  };
+  return demoEnv(emulator, TOKEN, 'blb-quiet-', { BACKUP_LOG_STDERR: 'auto', ...extra }).env;
 }
 
 const logFile = (env: Record<string, string>) => fs.readFileSync(path.join(env.BACKUP_DATA_DIR!, 'backup.log'), 'utf8');
@@ -60,8 +52,10 @@ describe('stderr under cron', () => {
 
   it('a night interrupted (systemctl stop, docker stop) writes its one line, not the whole night', async () => {
     emulator.injectFault({ kind: 'delay', method: 'getInvoices', delayMs: 60_000 });
+    const earlier = emulator.requests.length;
     const running = startCli(RUN, cronEnv(), 30_000);
-    await vi.waitFor(() => expect(emulator.requests.map((r) => r.method)).toContain('getInvoices'), { timeout: 20_000, interval: 20 });
+    // This run's request (the emulator also remembers the other tests').
+    await vi.waitFor(() => expect(emulator.requests.slice(earlier).map((r) => r.method)).toContain('getInvoices'), { timeout: 20_000, interval: 20 });
     running.child.kill('SIGTERM');
     const result = await running.result;
     expect(result.code).toBe(143);

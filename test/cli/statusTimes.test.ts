@@ -1,12 +1,11 @@
 // `status` speaks one zone: the account's for what happened (runs, the cutoff), the schedule's for the next run,
 // each with its offset; it says "all" rather than 1970 after backfillFrom "all", and warns about a nightly time
 // the clocks skip or repeat.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoShop } from '../../tools/emulators/baselinker/demoShop.js';
 import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../tools/emulators/baselinker/server.js';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/tempDir.js';
+import { demoEnv } from '../helpers/demoBackup.js';
 
 const TOKEN = 'status-times-token-8e2a';
 let emulator: BaseLinkerEmulator;
@@ -15,17 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-function env(extra: Record<string, string> = {}): Record<string, string> {
-  const root = tempDir();
-  return {
-    BASELINKER_TOKEN: TOKEN,
-    BASELINKER_API_URL: emulator.url,
-    BASELINKER_REQUESTS_PER_MINUTE: '0',
-    BACKUP_DATA_DIR: path.join(root, 'data'),
-    BACKUP_DESTINATION: `local:${path.join(root, 'backup')}`,
-    ...extra,
-  };
-}
+const env = (extra: Record<string, string> = {}) => demoEnv(emulator, TOKEN, 'blb-status-', extra).env;
 
 describe('status', () => {
   it('after backfillFrom "all", the cutoff is "all", not 1970', async () => {
