@@ -47,7 +47,7 @@ export function describeEstimate(e: Estimate): string {
 
 /** How long pacing makes it take: "unpaced" where there is no pace, or it costs no time ("0 s at unpaced" said nothing). */
 function paced(seconds: number, pace: string | null): string {
-  return pace && seconds > 0 ? `about ${duration(seconds)} at ${pace}` : 'unpaced';
+  return pace && seconds > 0 ? `${duration(seconds)} at ${pace}` : 'unpaced';
 }
 
 function duration(seconds: number): string {

@@ -36,7 +36,7 @@ describe('summary lines', () => {
       ],
     });
     expect(text.split('\n')).toEqual([
-      'the real run needs about 1 BaseLinker request (about 1 s at 60/min)',
+      'the real run needs about 1 BaseLinker request (1 s at 60/min)',
       'local:/srv/backup: 1 file',
       'gdrive: 2 files, about 1 request (unpaced)',
     ]);

@@ -22,7 +22,8 @@ describe('overlapping runs', () => {
   it.concurrent('a run while another is going exits 4, names it, and changes nothing; the first completes', ({ expect }) => lane(async () => {
     const world = await openWorld(harness);
     try {
-      world.emulator.injectFault({ kind: 'delay', method: 'getInvoices', delayMs: 2500 });
+      // Long enough for the second CLI to start and stop even on a loaded machine (2.5 s was not, under the whole suite).
+      world.emulator.injectFault({ kind: 'delay', method: 'getInvoices', delayMs: 8000 });
       const first = world.start();
       expect(await waitFor(methodArrived(world, 'getInvoices'), first)).toBe(true);
       const filesBefore = await world.destination.files();
