@@ -12,6 +12,8 @@ export interface DeliveryContext extends StoreContext {
   logger: Logger;
   tally: Tally;
   executor: Executor;
+  /** Aborted when the run is interrupted: no document starts after it (those under way finish and are recorded). */
+  stop?: AbortSignal;
 }
 
 /** Carries out the plan for one document at the destinations that still need it. */
@@ -101,6 +103,7 @@ function countFailed(c: DeliveryContext, doc: DocumentVersion, n: number): void 
 
 /** Sends one document version to every destination that does not have it yet, as the executor does it. */
 export async function deliver(c: DeliveryContext, doc: DocumentVersion, produce: () => Promise<Body>, sourceRequests = 0): Promise<void> {
+  c.stop?.throwIfAborted();
   const needing = c.destinations.filter((destination) => needsStoring(c.ledger, destination.id, doc));
   const open = needing.filter((d) => !c.tally.stoppedDestinations.has(d.id));
   countFailed(c, doc, needing.length - open.length);

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import { destinationId } from '../destinations/create.js';
 import { pluginFor, settingsFor } from '../destinations/registry.js';
 import type { Ledger } from '../ledger/ledger.js';
+import { count } from '../lib/plural.js';
 import type { Tally } from './tally.js';
 
 export interface Estimate {
@@ -37,13 +38,17 @@ export function estimateRun(config: Config, ledger: Ledger, tally: Tally, listRe
 }
 
 export function describeEstimate(e: Estimate): string {
-  const pace = e.requestsPerMinute > 0 ? `${duration(e.baselinkerSeconds)} at ${e.requestsPerMinute}/min` : 'unpaced';
-  const lines = [`the real run needs about ${e.baselinkerRequests} BaseLinker requests (${pace})`];
+  const lines = [`the real run needs about ${count(e.baselinkerRequests, 'BaseLinker request')} (${paced(e.baselinkerSeconds, e.requestsPerMinute > 0 ? `${e.requestsPerMinute}/min` : null)})`];
   for (const d of e.destinations) {
-    const requests = d.pace ? `, about ${d.requests} requests (${d.seconds > 0 ? `${duration(d.seconds)} at ${d.pace}` : 'unpaced'})` : '';
-    lines.push(`${d.id}: ${d.files} ${d.files === 1 ? 'file' : 'files'}${requests}`);
+    const requests = d.pace ? `, about ${count(d.requests, 'request')} (${paced(d.seconds, d.pace)})` : '';
+    lines.push(`${d.id}: ${count(d.files, 'file')}${requests}`);
   }
   return lines.join('\n');
+}
+
+/** How long pacing makes it take: "unpaced" where there is no pace, or it costs no time ("0 s at unpaced" said nothing). */
+function paced(seconds: number, pace: string | null): string {
+  return pace && seconds > 0 ? `${duration(seconds)} at ${pace}` : 'unpaced';
 }
 
 function duration(seconds: number): string {

@@ -46,7 +46,7 @@ export async function backupInvoices(c: StepContext, from: number): Promise<void
 
   await deliverEach(c.delivery, deliveries(), (delivery) => delivery);
   const summary = `${seen} in scope, ${c.delivery.tally.stored.invoices} stored`;
-  c.progress.end(summary);
+  c.progress.end();
   c.logger.info(`invoices: ${summary}`);
 }
 

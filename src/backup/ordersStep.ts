@@ -1,6 +1,8 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Order } from '../domain/documents.js';
+import { makeFolders } from '../lib/folders.js';
+import { count } from '../lib/plural.js';
 import { writeOrdersCsv } from '../render/ordersCsv.js';
 import { fetchStatusNames, scanOrders } from '../sources/baselinker/lists.js';
 import { parseOrder } from '../sources/baselinker/parse.js';
@@ -40,7 +42,7 @@ export async function backupOrders(c: StepContext): Promise<Map<number, string>>
     }
   }
 
-  await fsp.mkdir(c.spoolDir, { recursive: true, mode: 0o700 });
+  makeFolders(c.spoolDir, 0o700);
   const spool = { orders: path.join(c.spoolDir, name), items: path.join(c.spoolDir, itemsName) };
   try {
     const written = await writeOrdersCsv(spool, inWindow(), {
@@ -52,8 +54,8 @@ export async function backupOrders(c: StepContext): Promise<Map<number, string>>
         return invoice && { number: invoice.number, ksefNumber: invoice.gov_id, ksefStatus: invoice.gov_status };
       },
     });
-    const summary = `${written.orders.rows} in the ${config.orders.windowDays}-day window (${written.items.rows} lines), ${currencies.size} read`;
-    c.progress.end(summary);
+    const summary = `${written.orders.rows} in the ${config.orders.windowDays}-day window (${count(written.items.rows, 'line')}), ${currencies.size} read`;
+    c.progress.end();
     c.logger.info(`orders: ${summary}`);
     for (const [file, spooled, { size }] of [
       [name, spool.orders, written.orders],

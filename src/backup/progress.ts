@@ -7,8 +7,8 @@ export interface Progress {
   start(phase: string, from: number, to: number): void;
   /** `count` documents read so far; the last one is dated `at`. */
   advance(count: number, at: number): void;
-  /** The phase is over, with this summary. */
-  end(summary: string): void;
+  /** The phase is over: everything in its dates has been read. */
+  end(): void;
 }
 
 export const noProgress: Progress = { start: () => undefined, advance: () => undefined, end: () => undefined };

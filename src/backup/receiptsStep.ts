@@ -30,7 +30,7 @@ export async function backupReceipts(c: StepContext, from: number, orderCurrenci
     };
   });
   const summary = `${seen} in scope, ${c.delivery.tally.stored.receipts} stored`;
-  c.progress.end(summary);
+  c.progress.end();
   c.logger.info(`receipts: ${summary}`);
 }
 

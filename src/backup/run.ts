@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js';
 import type { DocumentKind } from '../domain/documents.js';
 import type { Destination } from '../destinations/destination.js';
 import type { Clock } from '../lib/clock.js';
-import { BackupError, ExitCode, SourceError, UnauthorisedError, errorMessage } from '../lib/errors.js';
+import { BackupError, ExitCode, InterruptedError, SourceError, UnauthorisedError, errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { createDocumentRenderer, type DocumentRenderer } from '../render/pool.js';
@@ -17,9 +17,11 @@ import { backupInvoices } from './invoicesStep.js';
 import { folderKey } from './naming.js';
 import { backupOrders } from './ordersStep.js';
 import { backupReceipts } from './receiptsStep.js';
-import { establishCutoff, recordComplete, scanStart } from './scope.js';
+import { establishCutoff, readCutoff, recordComplete, scanStart } from './scope.js';
+import { explainCutoff } from './cutoffHints.js';
 import { Tally } from './tally.js';
 import { noProgress, type Progress } from './progress.js';
+import { count } from '../lib/plural.js';
 import { redact } from '../lib/secrets.js';
 
 export interface RunDeps {
@@ -41,6 +43,8 @@ export interface RunDeps {
    * without one, the run makes its own (on a worker thread when there is a second core) and closes it at its end.
    */
   renderer?: DocumentRenderer;
+  /** Aborted when the run is interrupted (SIGINT, SIGTERM): nothing new starts, and the run is recorded as interrupted. */
+  stop?: AbortSignal;
 }
 
 export interface RunRequest {
@@ -86,6 +90,7 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
     logger,
     tally,
     executor: deps.executor,
+    stop: deps.stop,
     onNameTaken: (destination, path) => tally.foreignNames.push({ destination, path }),
   };
   const context: StepContext = {
@@ -110,13 +115,16 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
     },
   };
 
-  logger.info(`backup as of ${asOf.date} (${request.kinds.join(', ')})`, { account: config.account.id, destinations: deps.destinations.map((d) => d.id) });
   let cutoff = 0;
   let orderCurrencies = new Map<number, string>();
   try {
+    // Before the first line: a run that cannot write anywhere says so in one line.
     await checkDestinations(deps, tally);
+    logger.info(`backup as of ${asOf.date} (${request.kinds.join(', ')})`, { account: config.account.id, destinations: deps.destinations.map((d) => d.id) });
     await takeOverDestinations(deps, delivery);
+    const firstRun = readCutoff(ledger) === null;
     cutoff = establishCutoff(ledger, config, asOf);
+    explainCutoff(logger, { firstRun, cutoff, asOf, backfillFrom: config.backfillFrom });
     const fact = cutoffFact(config, cutoff);
     await deliver(delivery, fact.doc, async () => fact.body);
     for (const kind of ORDER_OF_STEPS.filter((k) => request.kinds.includes(k))) {
@@ -131,7 +139,8 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
     await closeDestinations(deps, deps.destinations, runId, tally.stoppedDestinations);
     await reportMissingCopies(deps, tally);
   } catch (error) {
-    ledger.finishRun(runId, { outcome: 'failed', exitCode: exitCodeOf(error), message: redact(errorMessage(error)), stats: stats(deps, tally) }, deps.clock.now());
+    const outcome = error instanceof InterruptedError ? 'interrupted' : 'failed';
+    ledger.finishRun(runId, { outcome, exitCode: exitCodeOf(error), message: redact(errorMessage(error)), stats: stats(deps, tally) }, deps.clock.now());
     throw error;
   } finally {
     if (!deps.renderer) await context.renderer.close();
@@ -143,10 +152,10 @@ export async function runBackup(deps: RunDeps, request: RunRequest): Promise<Run
   const exitCode = signedOut ? ExitCode.unauthorised : tally.failures > 0 || stopped.length > 0 ? ExitCode.partial : ExitCode.ok;
   const message =
     exitCode === ExitCode.ok
-      ? `stored ${tally.stored.invoices} invoices, ${tally.stored.receipts} receipts, ${tally.stored.orders} orders files`
+      ? `stored ${count(tally.stored.invoices, 'invoice')}, ${count(tally.stored.receipts, 'receipt')} and ${count(tally.stored.orders, 'CSV file', 'CSV files')} of orders`
       : signedOut
-        ? `${signedOut.message} (${tally.failures} documents not stored there)`
-        : `${tally.failures} documents not stored; the next run retries them`;
+        ? `${signedOut.message} (${count(tally.failures, 'document')} not stored there)`
+        : `${count(tally.failures, 'document')} not stored; the next run retries ${tally.failures === 1 ? 'it' : 'them'}`;
   ledger.finishRun(runId, { outcome: exitCode === ExitCode.ok ? 'ok' : 'partial', exitCode, message, stats: stats(deps, tally) }, deps.clock.now());
   return { exitCode, message, tally, cutoff };
 }
@@ -181,8 +190,8 @@ async function takeOverDestinations(deps: RunDeps, delivery: DeliveryContext): P
       const report = await adoptDestination({ ledger: deps.ledger, config: deps.config, logger: deps.logger, probe: ownershipProbe(deps) }, destination);
       if (report.adopted > 0) {
         deps.logger.info(
-          `${destination.id}: adopted ${report.adopted} stored copies this data dir had no record of (the destination's own record of them); nothing is stored twice` +
-            (report.damaged > 0 ? `; ${report.damaged} of them are damaged: run \`backup verify --repair\`` : ''),
+          `${destination.id}: adopted ${count(report.adopted, 'stored copy', 'stored copies')} this data dir had no record of (the destination's own record of them); nothing is stored twice` +
+            (report.damaged > 0 ? `; ${report.damaged} of them ${report.damaged === 1 ? 'is' : 'are'} damaged: run \`backup verify --repair\`` : ''),
         );
       }
     }
@@ -208,7 +217,8 @@ async function reportMissingCopies(deps: RunDeps, tally: Tally): Promise<void> {
       missing += deps.ledger.storedNames(destination.id, folderKey(folder)).filter((name) => !names.has(name)).length;
     }
     if (missing > 0) {
-      deps.logger.warn(`${destination.id}: ${missing} recorded copies are missing from the folders this run stored into (removed by hand?); \`backup verify --repair\` stores them again`);
+      const them = missing === 1 ? 'it' : 'them';
+      deps.logger.warn(`${destination.id}: ${count(missing, 'recorded copy', 'recorded copies')} ${missing === 1 ? 'is' : 'are'} missing from the folders this run stored into (removed by hand?); \`backup verify --repair\` stores ${them} again`);
     }
   }
 }
@@ -217,9 +227,10 @@ async function reportMissingCopies(deps: RunDeps, tally: Tally): Promise<void> {
 function reportForeignNames(logger: Logger, tally: Tally): void {
   const first = tally.foreignNames[0];
   if (!first) return;
+  const one = tally.foreignNames.length === 1;
   logger.warn(
-    `${tally.foreignNames.length} files that this program did not store sit under names documents wanted (first: ${first.destination} ${first.path}); ` +
-      'they were left alone and the documents stored beside them with their id in the name',
+    `${count(tally.foreignNames.length, 'file')} that this program did not store ${one ? 'sits under a name a document' : 'sit under names documents'} wanted (first: ${first.destination} ${first.path}); ` +
+      `${one ? 'it was left alone and the document stored beside it' : 'they were left alone and the documents stored beside them'} with ${one ? 'its' : 'their'} id in the name`,
   );
 }
 

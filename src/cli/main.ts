@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { BackupError, ExitCode, errorMessage } from '../lib/errors.js';
 import { machineAdvice } from '../lib/fsErrors.js';
@@ -14,6 +15,7 @@ export async function main(argv: string[], entry: string): Promise<ExitCode> {
   let exitCode: ExitCode = ExitCode.ok;
   const program = new Command('backup')
     .description('Nightly backup of a BaseLinker account: orders, invoices and receipts, never deleted, never overwritten.')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .exitOverride()
     .showHelpAfterError('(run `backup --help` for usage)')
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -75,6 +77,11 @@ export async function main(argv: string[], entry: string): Promise<ExitCode> {
       exitCode = await revokeCommand(provider);
     });
 
+  // `backup` alone is someone finding their way: the help, not a usage error.
+  if (argv.length <= 2) {
+    program.outputHelp();
+    return ExitCode.ok;
+  }
   try {
     await program.parseAsync(argv);
     return exitCode;
@@ -87,4 +94,10 @@ export async function main(argv: string[], entry: string): Promise<ExitCode> {
     process.stderr.write(`backup: ${redact(errorMessage(error))}${advice ? `: ${advice}` : ''}\n`);
     return error instanceof BackupError ? error.exitCode : ExitCode.unexpected;
   }
+}
+
+/** The version in package.json, which the npm package and the Docker image both carry beside dist/. */
+function packageVersion(): string {
+  const file = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
 }

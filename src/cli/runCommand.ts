@@ -15,12 +15,14 @@ import { Ledger } from '../ledger/ledger.js';
 import { processClock, systemClock } from '../lib/clock.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
 import { createHealthPing } from '../lib/healthPing.js';
+import { count } from '../lib/plural.js';
 import { acquireRunLock } from '../schedule/lock.js';
 import { reportFailure } from './failure.js';
+import { watchInterruptions } from './interruption.js';
 import { terminalProgress } from './progressBar.js';
 import { withSession, type Session } from './session.js';
 import { chosenShard, shardOf } from './shard.js';
-import { createTransport, interactive } from './setup.js';
+import { createTransport, drawsProgress, prepareDataDir } from './setup.js';
 
 export interface RunOptions {
   date?: string;
@@ -57,6 +59,7 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
     const named = session.accounts(options.account);
     const accounts = shard ? named.filter((a) => shardOf(a.account.id, shard.count) === shard.index) : named;
     if (shard) session.logger.info(`shard ${shard.index}/${shard.count}: ${accounts.length} of ${named.length} accounts (${accounts.map((a) => a.account.id).join(', ') || 'none'})`);
+    const interruption = session.keep(watchInterruptions());
     const shared = sharedResources();
     // One render thread for every account: memory does not grow with the accounts run side by side.
     const renderer = createDocumentRenderer({
@@ -65,7 +68,9 @@ export async function runCommand(options: RunOptions): Promise<ExitCode> {
     const limit = pLimit(session.installation.settings.parallelAccounts);
     let outcomes;
     try {
-      outcomes = await Promise.all(accounts.map((config) => limit(() => runAccount(session, config, options, { shared, renderer }))));
+      // An interrupted run starts no further account; those already going finish what they are storing.
+      const started = accounts.map((config) => limit(() => (interruption.signal.aborted ? null : runAccount(session, config, options, { shared, renderer, stop: interruption.signal }))));
+      outcomes = (await Promise.all(started)).filter((o) => o !== null);
     } finally {
       await renderer.close();
     }
@@ -81,7 +86,7 @@ async function runAccount(
   session: Session,
   config: Config,
   options: RunOptions,
-  { shared, renderer }: { shared: SharedResources; renderer: DocumentRenderer },
+  { shared, renderer, stop }: { shared: SharedResources; renderer: DocumentRenderer; stop: AbortSignal },
 ): Promise<{ exitCode: ExitCode; json: RunJson }> {
   // Each line says whose it is, once there is more than one account to tell apart.
   const logger = config.account.implicit ? session.logger : session.logger.child({ account: config.account.id });
@@ -97,9 +102,10 @@ async function runAccount(
     const asOf = resolveAsOf(options.date, systemClock.now(), config.timeZone);
     // The system clock, unless `npm run bench` compresses time (BACKUP_TIME_SCALE, lib/clock.ts).
     const clock = processClock();
-    const api = createTransport(config, logger, clock);
+    const api = createTransport(config, logger, clock, stop);
+    prepareDataDir(config.dataDir, { create: !dryRun });
     if (!dryRun) {
-      const lock = acquireRunLock(config.dataDir);
+      const lock = acquireRunLock(config.dataDir, config.timeZone);
       closing.push(() => lock.release());
     }
     // Pinged only once the lock is ours: a run refused because another is going is not a failed night.
@@ -113,12 +119,12 @@ async function runAccount(
     ledger.closeInterruptedRuns();
     const spoolDir = dryRun ? fs.mkdtempSync(path.join(os.tmpdir(), 'blb-dry-run-')) : path.join(config.dataDir, 'spool');
     if (dryRun) closing.push(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
-    const progress = interactive(config.log.format) && !options.json ? terminalProgress(process.stderr) : undefined;
-    report = await runBackup({ config, ledger, destinations, api, clock, logger, progress, executor: dryRun ? recordingExecutor : storingExecutor, spoolDir, renderer }, { asOf, kinds });
+    const progress = drawsProgress(config.log.format) && !options.json ? terminalProgress(process.stderr) : undefined;
+    report = await runBackup({ config, ledger, destinations, api, clock, logger, progress, stop, executor: dryRun ? recordingExecutor : storingExecutor, spoolDir, renderer }, { asOf, kinds });
     if (dryRun && !options.json) {
       const heading = config.account.implicit ? '' : `account ${config.account.id}\n`;
       const planned = report.tally.planned.map((p) => `${p.destination}  ${p.path}\n`).join('');
-      process.stdout.write(`${heading}${planned}dry run: ${report.tally.planned.length} files would be stored\n${describeEstimate(estimateRun(config, ledger, report.tally, api.requestCount))}\n`);
+      process.stdout.write(`${heading}${planned}dry run: ${count(report.tally.planned.length, 'file')} would be stored\n${describeEstimate(estimateRun(config, ledger, report.tally, api.requestCount))}\n`);
     } else if (!dryRun) {
       const meta = { account: config.account.id, requests: api.requestCount };
       if (report.exitCode === ExitCode.ok) logger.info(report.message, meta);
@@ -147,9 +153,9 @@ function runJson(config: Config, exitCode: ExitCode, dryRun: boolean, report: Ru
   return dryRun ? { ...base, planned: report?.tally.planned ?? [] } : { ...base, stored: report?.tally.storedPaths ?? [] };
 }
 
-/** Several accounts' exit codes as one: the most severe, in the order 1, 5, 3, 4, then 0. */
+/** Several accounts' exit codes as one: the most severe, in the order 130, 143, 1, 2, 5, 3, 4, then 0. */
 export function mostSevere(a: ExitCode, b: ExitCode): ExitCode {
-  const order: readonly number[] = [ExitCode.unexpected, ExitCode.usage, ExitCode.unauthorised, ExitCode.partial, ExitCode.locked, ExitCode.ok];
+  const order: readonly number[] = [ExitCode.interrupted, ExitCode.terminated, ExitCode.unexpected, ExitCode.usage, ExitCode.unauthorised, ExitCode.partial, ExitCode.locked, ExitCode.ok];
   const rank = (code: number) => (order.includes(code) ? order.indexOf(code) : 0);
   return (rank(a) <= rank(b) ? a : b) as ExitCode;
 }

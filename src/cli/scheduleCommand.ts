@@ -1,54 +1,31 @@
-import { spawn } from 'node:child_process';
-import cron from 'node-cron';
 import { ExitCode } from '../lib/errors.js';
-import { createNightlyTick, dailyCronExpression, nextNightlyRun } from '../schedule/nightly.js';
+import { clockChangeNotes } from '../schedule/clockChanges.js';
+import { runEnvironment, spawnBackupRun, startScheduler } from '../schedule/scheduler.js';
 import { withSession } from './session.js';
 
-/**
- * Stays in the foreground and starts `backup run` once a night. Each run is a child process, so a crash or a leak
- * in one night cannot take the scheduler down; a night never starts while the previous run is still going, and
- * the run lock also keeps out a manual run started meanwhile.
- */
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/** Stays in the foreground and starts `backup run` once a night (src/schedule/scheduler.ts), until a stop signal. */
 export async function scheduleCommand(entry: string): Promise<ExitCode> {
-  return withSession({ logFile: true }, async ({ installation, logger }) => {
+  return withSession({ logFile: true, live: true }, async ({ installation, logger }) => {
     const { time } = installation.settings.schedule;
     const timeZone = installation.settings.schedule.timeZone ?? installation.settings.timeZone;
-    const next = () => nextNightlyRun(time, timeZone, Date.now()).toISOString();
-    let running = false;
-    const tick = createNightlyTick(
-      async () => {
-        running = true;
-        try {
-          return await runChild(entry);
-        } finally {
-          running = false;
-        }
-      },
-      {
-        skipped: () => logger.warn('the previous backup is still running; not starting another'),
-        finished: (code) => logger.info(`nightly backup finished with exit code ${code}; next run at ${next()}`),
-      },
-    );
-    const task = cron.schedule(dailyCronExpression(time), tick, { timezone: timeZone, noOverlap: true, name: 'nightly-backup' });
+    const env = runEnvironment(installation.settings.log.stderr);
+    const scheduler = startScheduler({ time, timeZone, logger, startRun: () => spawnBackupRun(entry, env) });
+    // Listening before the first line: a stop that comes as soon as the scheduler says it started is a clean stop.
+    let onSignal = (_signal: NodeJS.Signals): void => undefined;
     const stopped = new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        logger.info(`${signal} received: scheduler stopping${running ? ' (the running backup is crash-safe and resumes next time)' : ''}`);
-        void task.stop();
-        resolve();
-      };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      onSignal = (signal) => void scheduler.stop(signal).then(resolve);
     });
-    logger.info(`scheduler started: nightly at ${time} ${timeZone}; next run at ${next()}`);
-    await stopped;
+    for (const signal of SIGNALS) process.on(signal, onSignal);
+    try {
+      logger.info(`scheduler started: nightly at ${time} ${timeZone}; next run at ${scheduler.next()}`);
+      for (const note of clockChangeNotes(time, timeZone)) logger.warn(note);
+      await stopped;
+    } finally {
+      // Nothing may log once the session closes the log.
+      for (const signal of SIGNALS) process.off(signal, onSignal);
+    }
     return ExitCode.ok;
-  });
-}
-
-function runChild(entry: string): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [entry, 'run'], { stdio: 'inherit' });
-    child.on('error', () => resolve(ExitCode.unexpected));
-    child.on('exit', (code) => resolve(code ?? ExitCode.unexpected));
   });
 }

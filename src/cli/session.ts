@@ -1,11 +1,12 @@
 // What every command does around its own work, once: read the configuration, open the logger, turn a failure
 // into one line and an exit code, and close whatever it opened (ledgers, locks) however it ends.
+import path from 'node:path';
 import type winston from 'winston';
 import { loadInstallation, type Config, type Installation } from '../config/config.js';
-import { UsageError, type ExitCode } from '../lib/errors.js';
-import { flushLogger, RecentLines } from '../lib/logger.js';
+import { ExitCode, UsageError } from '../lib/errors.js';
+import { flushLogger, LOG_FILE, RecentLines } from '../lib/logger.js';
 import { reportFailure } from './failure.js';
-import { setupLogger } from './setup.js';
+import { heldStderr, setupLogger } from './setup.js';
 
 export interface Session {
   installation: Installation;
@@ -18,10 +19,13 @@ export interface Session {
   keep<T extends { close(): void } | { release(): void }>(resource: T): T;
 }
 
-export async function withSession(options: { logFile: boolean }, body: (session: Session) => Promise<ExitCode>): Promise<ExitCode> {
+/** `live`: stderr lines go out as they come whatever log.stderr says (a command that runs for days: the scheduler). */
+export async function withSession(options: { logFile: boolean; live?: boolean }, body: (session: Session) => Promise<ExitCode>): Promise<ExitCode> {
   const installation = loadInstallation();
   const recent = new RecentLines();
-  const logger = setupLogger(installation.settings, options.logFile, recent);
+  // Unless a person, the journal or the scheduler reads stderr as it comes: its lines, written only on a failure.
+  const unwatched = options.live ? null : heldStderr(installation.settings);
+  const logger = setupLogger(installation.settings, options.logFile, recent, unwatched ?? undefined);
   const held: ({ close(): void } | { release(): void })[] = [];
   const session: Session = {
     installation,
@@ -33,13 +37,17 @@ export async function withSession(options: { logFile: boolean }, body: (session:
       return resource;
     },
   };
+  let exitCode: ExitCode = ExitCode.unexpected;
   try {
-    return await body(session);
+    exitCode = await body(session);
+    return exitCode;
   } catch (error) {
-    return reportFailure(logger, error);
+    exitCode = reportFailure(logger, error);
+    return exitCode;
   } finally {
     for (const resource of held.reverse()) 'close' in resource ? resource.close() : resource.release();
     await flushLogger(logger);
+    unwatched?.release(exitCode, process.stderr, options.logFile ? path.join(installation.settings.dataDir, LOG_FILE) : null);
   }
 }
 

@@ -1,11 +1,12 @@
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 import { readCutoff } from '../backup/scope.js';
 import type { Config } from '../config/config.js';
 import { destinationId } from '../destinations/create.js';
 import { governmentStatusName } from '../domain/documents.js';
 import { Ledger, type KsefCounts, type RunRow } from '../ledger/ledger.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
+import { isoInZone } from '../lib/zonedTime.js';
+import { clockChangeNotes } from '../schedule/clockChanges.js';
 import { nextNightlyRun } from '../schedule/nightly.js';
 import { withSession } from './session.js';
 import { ledgerExists } from './setup.js';
@@ -41,8 +42,12 @@ export interface Status {
   account: string;
   dataDir: string;
   timeZone: string;
+  /** From when invoices and receipts are backed up; "all" after backfillFrom "all"; null before the first run. */
   cutoff: string | null;
+  /** When `backup schedule` starts the next run, in the schedule's zone. */
   nextScheduledRun: string;
+  /** What `backup schedule` does on the coming nights the clocks change, when its time is in the hour they skip or repeat. */
+  scheduleNotes: string[];
   destinations: { id: string; since: string | null; revokedAt: string | null }[];
   ksef: KsefStatus | null;
   runs: RunSummary[];
@@ -92,12 +97,14 @@ function indent(text: string): string {
 }
 
 export function readStatus(config: Config, limit: number, nowMs = Date.now()): Status {
-  const when = (ms: number | null) => (ms === null ? null : format(new TZDate(ms, config.timeZone), "yyyy-MM-dd'T'HH:mm:ssXXX"));
+  const when = (ms: number | null) => (ms === null ? null : isoInZone(ms, config.timeZone));
+  const { time, timeZone: scheduleZone } = config.schedule;
   const base = {
     account: config.account.id,
     dataDir: config.dataDir,
     timeZone: config.timeZone,
-    nextScheduledRun: when(nextNightlyRun(config.schedule.time, config.schedule.timeZone, nowMs).getTime())!,
+    nextScheduledRun: isoInZone(nextNightlyRun(time, scheduleZone).getTime(), scheduleZone),
+    scheduleNotes: clockChangeNotes(time, scheduleZone, nowMs),
   };
   if (!ledgerExists(config)) {
     return { ...base, cutoff: null, destinations: config.destinations.map((d) => ({ id: destinationId(d, config), since: null, revokedAt: null })), ksef: null, runs: [] };
@@ -107,7 +114,8 @@ export function readStatus(config: Config, limit: number, nowMs = Date.now()): S
     const cutoff = readCutoff(ledger);
     return {
       ...base,
-      cutoff: cutoff === null ? null : when(cutoff * 1000),
+      // backfillFrom "all" moves the cutoff to the epoch: "1970-01-01" would say nothing true.
+      cutoff: cutoff === null ? null : cutoff <= 0 ? 'all' : when(cutoff * 1000),
       destinations: ledger.destinationRows().map((d) => ({ id: d.id, since: when(d.added_at), revokedAt: when(d.revoked_at) })),
       ksef: ksefStatus(ledger, config, nowMs),
       runs: ledger.recentRuns(limit).map((r) => summarise(r, when)),
@@ -155,7 +163,7 @@ function describeKsef(k: KsefStatus): string[] {
   if (k.missing > 0) {
     const why = Object.entries(k.missingByStatus).map(([status, n]) => `${n} ${status}`).join(', ');
     const examples = k.missingExamples.join(', ') + (k.missing > k.missingExamples.length ? ', …' : '');
-    lines.push(`  ${k.missing} issued more than ${KSEF_GRACE_DAYS} days ago still have none (${why}): ${examples}`);
+    lines.push(`  ${k.missing} issued more than ${KSEF_GRACE_DAYS} days ago still ${k.missing === 1 ? 'has' : 'have'} none (${why}): ${examples}`);
     lines.push('  if your firm issues invoices in KSeF, check them in BaseLinker; a number that arrives later is stored as a new version');
   }
   return lines;
@@ -164,8 +172,9 @@ function describeKsef(k: KsefStatus): string[] {
 function formatStatus(s: Status): string {
   const lines = [
     `data dir:        ${s.dataDir}`,
-    `first-run cutoff: ${s.cutoff ?? 'not fixed yet (set by the first run)'}`,
-    `next nightly run: ${s.nextScheduledRun} (when \`backup schedule\` or the timer is running)`,
+    `first-run cutoff: ${s.cutoff === 'all' ? 'none: every invoice and receipt BaseLinker has (backfillFrom "all")' : (s.cutoff ?? 'not fixed yet (set by the first run)')}`,
+    `next nightly run: ${s.nextScheduledRun} (by \`backup schedule\`; a systemd timer or cron runs at its own time)`,
+    ...s.scheduleNotes.map((note) => `  note: ${note}`),
     'destinations:',
     ...s.destinations.map((d) => `  ${d.id}${d.since ? `  since ${d.since}` : ''}${d.revokedAt ? `  REVOKED ${d.revokedAt}` : ''}`),
   ];

@@ -6,6 +6,7 @@ import { createDestinations } from '../destinations/create.js';
 import { Ledger } from '../ledger/ledger.js';
 import { systemClock } from '../lib/clock.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
+import { count } from '../lib/plural.js';
 import { createDocumentRenderer } from '../render/pool.js';
 import { acquireRunLock } from '../schedule/lock.js';
 import { mostSevere } from './runCommand.js';
@@ -30,7 +31,7 @@ export async function verifyCommand(options: { json?: boolean; repair?: boolean;
 async function verifyAccount(session: Session, config: Config, options: { json?: boolean; repair?: boolean }): Promise<ExitCode> {
   if (!ledgerExists(config)) throw new UsageError(`no ledger in ${config.dataDir}: nothing to verify yet (run \`backup run\` first)`);
   const { logger } = session;
-  if (options.repair) session.keep(acquireRunLock(config.dataDir));
+  if (options.repair) session.keep(acquireRunLock(config.dataDir, config.timeZone));
   const ledger = session.keep(Ledger.open(config.dataDir));
   const destinations = createDestinations({ config, ledger, clock: systemClock, logger });
   let report = await verifyDestinations(ledger, destinations);
@@ -71,10 +72,10 @@ function formatRepair(r: RepairReport | null): string {
 }
 
 function formatReport(report: VerifyReport): string {
-  const bytes = (n: number | null) => (n === null ? '?' : `${n} bytes`);
+  const bytes = (n: number | null) => (n === null ? '?' : count(n, 'byte'));
   const lines: string[] = [];
   for (const v of report.destinations) {
-    lines.push(`${v.destination}: ${v.recorded} files recorded, ${v.confirmed} present and whole`);
+    lines.push(`${v.destination}: ${count(v.recorded, 'file')} recorded, ${v.confirmed} present and whole`);
     if (v.error) lines.push(`  could not list it: ${v.error}`);
     const show = (label: string, findings: Finding[], detail: (f: Finding) => string) => {
       for (const f of findings) lines.push(`  ${label.padEnd(12)} ${f.path}${detail(f)}`);

@@ -218,7 +218,9 @@ function parseValue(key: string, setting: Setting<unknown>, raw: unknown, from: 
     return setting.parse(raw, { cwd });
   } catch (error) {
     const where = from === 'env' ? `${setting.env} (config key "${key}")` : `config key "${key}"`;
-    const shown = setting.secret || typeof raw === 'object' ? '' : ` (got ${JSON.stringify(raw)})`;
+    // A URL's user:password is a secret whatever the setting.
+    const hidden = setting.secret || typeof raw === 'object' || /\/\/[^/]*@/.test(String(raw));
+    const shown = hidden ? '' : ` (got ${JSON.stringify(raw)})`;
     throw new UsageError(`${where} ${errorMessage(error)}${shown}`);
   }
 }

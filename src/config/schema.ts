@@ -110,12 +110,21 @@ export const SCHEMA = {
     exemptionBasis: setting({ env: 'BACKUP_INVOICES_EXEMPTION_BASIS', default: null as string | null, parse: optional(text), scope: 'account', doc: 'The legal basis of a VAT exemption printed on rendered invoices with "zw" lines whose additional info cites none, e.g. "art. 43 ust. 1 pkt 37 ustawy o VAT".' }),
   },
   schedule: {
-    time: setting({ env: 'BACKUP_SCHEDULE_TIME', default: '02:00', parse: clockTime, scope: 'install', doc: 'When `backup schedule` runs.' }),
+    // 03:30 exists exactly once every night: Europe skips 02:00–03:00 in spring and repeats it in autumn (North
+    // America 02:00–03:00 and 01:00–02:00); a time in that hour would miss the spring night's backup.
+    time: setting({ env: 'BACKUP_SCHEDULE_TIME', default: '03:30', parse: clockTime, scope: 'install', doc: 'When `backup schedule` runs. Keep it out of the hour the clocks change (02:00–03:00 in Europe), or one night a year has no backup; `status` warns.' }),
     timeZone: setting({ env: 'BACKUP_SCHEDULE_TIMEZONE', default: null as string | null, parse: optional(timeZone), scope: 'install', doc: 'Time zone of `schedule.time`.', shownDefault: '`timeZone`' }),
   },
   log: {
     level: setting({ env: 'BACKUP_LOG_LEVEL', default: 'info' as 'error' | 'warn' | 'info' | 'debug', parse: oneOf('error', 'warn', 'info', 'debug'), scope: 'install', doc: '`error`, `warn`, `info` or `debug`.' }),
     format: setting({ env: 'BACKUP_LOG_FORMAT', default: 'auto' as 'auto' | 'json' | 'text', parse: oneOf('auto', 'json', 'text'), scope: 'install', doc: 'stderr lines: `auto` (readable on a terminal, JSON lines otherwise), `json` or `text`.' }),
+    stderr: setting({
+      env: 'BACKUP_LOG_STDERR',
+      default: 'auto' as 'auto' | 'all' | 'failures',
+      parse: oneOf('auto', 'all', 'failures'),
+      scope: 'install',
+      doc: 'When lines go to stderr: `all` (as they happen), `failures` (none when a command succeeds; all of them after it when it fails, so that cron mails only failures) or `auto` (`all` on a terminal, into the systemd journal and under `backup schedule`, `failures` elsewhere, as under cron). The log file keeps every line.',
+    }),
   },
   healthcheck: {
     url: setting({ env: 'BACKUP_HEALTHCHECK_URL', default: null as string | null, parse: optional(httpUrl), secret: true, scope: 'account', doc: 'A ping URL in the [healthchecks.io](https://healthchecks.io) convention: `<url>/start` when a run starts, `<url>` on success, `<url>/<exit code>` with the last log lines on failure, so a missed or failed night is noticed. A ping that fails never fails the backup.', shownDefault: 'none' }),

@@ -119,6 +119,8 @@ export const httpUrl: Parse<string> = (raw, context) => {
     throw new Error('must be an http(s) URL');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('must be an http(s) URL');
+  // fetch() refuses such an address on every request, and a password has no place in a setting shown in messages.
+  if (url.username || url.password) throw new Error('must not hold a user name or password');
   return value;
 };
 
@@ -134,7 +136,7 @@ export const timeZone: Parse<string> = (raw, context) => {
 
 export const clockTime: Parse<string> = (raw, context) => {
   const value = text(raw, context);
-  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) throw new Error('must be a time of day as HH:mm, e.g. "02:00"');
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) throw new Error('must be a time of day as HH:mm, e.g. "03:30"');
   return value;
 };
 

@@ -4,10 +4,11 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { errorMessage, UsageError } from '../lib/errors.js';
+import { makeFolders } from '../lib/folders.js';
 import type { Logger } from '../lib/logger.js';
 
 export function saveSignIn(dataDir: string, file: string, value: Record<string, unknown>): void {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makeFolders(dataDir, 0o700);
   const target = path.join(dataDir, file);
   const tmp = path.join(dataDir, `.${file}.${randomUUID()}`);
   fs.writeFileSync(tmp, JSON.stringify({ ...value, savedAt: new Date().toISOString() }, null, 2), { mode: 0o600 });

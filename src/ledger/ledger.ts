@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { BackupError, ExitCode, errorMessage } from '../lib/errors.js';
 import { ledgerWasLost, markLedgerCreated } from './expected.js';
 import { MIGRATIONS } from './migrations.js';
+import { makeFolders } from '../lib/folders.js';
 import { machineAdvice } from '../lib/fsErrors.js';
 
 const adviceFor = (error: unknown) => {
@@ -107,7 +108,7 @@ export class Ledger {
   static open(dataDir: string, now = Date.now()): Ledger {
     const file = path.join(dataDir, LEDGER_FILE);
     try {
-      fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      makeFolders(dataDir, 0o700);
     } catch (error) {
       throw new LedgerError(`cannot create the data dir ${dataDir}: ${errorMessage(error)}${adviceFor(error)}`);
     }

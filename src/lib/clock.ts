@@ -4,13 +4,32 @@ import { UsageError } from './errors.js';
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Waits `ms`; an abort of `signal` ends the wait at once, rejecting with the signal's reason. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason as Error);
+      // The timer is cleared on an abort: a pending 15-minute wait must not keep an interrupted process alive.
+      const stop = () => {
+        clearTimeout(timer);
+        reject(signal!.reason as Error);
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', stop);
+        resolve();
+      }, Math.max(0, ms));
+      signal?.addEventListener('abort', stop, { once: true });
+    }),
 };
+
+/** The same clock, every wait of which ends when `signal` is aborted (a run being interrupted). */
+export function interruptibleClock(base: Clock, signal: AbortSignal): Clock {
+  return { now: () => base.now(), sleep: (ms) => base.sleep(ms, signal) };
+}
 
 /**
  * Benchmarks only, never a user setting: `BACKUP_TIME_SCALE=<factor>[@<origin, epoch ms>]` runs a command on a
@@ -25,7 +44,7 @@ export const TIME_SCALE_ENV = 'BACKUP_TIME_SCALE';
 export function scaledClock(scale: number, originMs: number, base: Clock = systemClock): Clock {
   return {
     now: () => originMs + (base.now() - originMs) * scale,
-    sleep: (ms) => base.sleep(ms / scale),
+    sleep: (ms, signal) => base.sleep(ms / scale, signal),
   };
 }
 

@@ -9,6 +9,10 @@ export const ExitCode = {
   unauthorised: 5,
   /** `backup verify`: the ledger and a destination disagree (a file missing, of another size, or unexpected). */
   disagrees: 6,
+  /** Stopped by SIGINT (Ctrl-C): 128 + 2, as a shell reports a process the signal ended. */
+  interrupted: 130,
+  /** Stopped by SIGTERM (systemctl stop, docker stop, a Kubernetes pod ending): 128 + 15. */
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -40,6 +44,26 @@ export class LockedError extends BackupError {
 export class UnauthorisedError extends BackupError {
   constructor(message: string) {
     super(message, ExitCode.unauthorised);
+  }
+}
+
+/**
+ * The machine cannot give the program what it needs (a folder it may not make or write): exit 1, with the advice
+ * in the message.
+ */
+export class MachineError extends BackupError {
+  constructor(message: string) {
+    super(message, ExitCode.unexpected);
+  }
+}
+
+/**
+ * A person or the service manager asked the program to stop (SIGINT, SIGTERM). Nothing new is started; what was
+ * stored is recorded, and the next run goes on from there.
+ */
+export class InterruptedError extends BackupError {
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted by ${signal}: stopped before the end; what was stored is recorded, and the next run goes on from here`, signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated);
   }
 }
 

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LockedError } from '../lib/errors.js';
+import { makeFolders } from '../lib/folders.js';
+import { isoInZone } from '../lib/zonedTime.js';
 
 export interface RunLock {
   release(): void;
@@ -21,8 +23,8 @@ const HOLDER_FILE = 'run.lock.json';
  * drops it the instant its process dies, so a killed run never leaves a lock that has to be guessed stale; the
  * holder file that names the pid is only for the message, and a leftover one is simply overwritten.
  */
-export function acquireRunLock(dataDir: string, now = new Date()): RunLock {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+export function acquireRunLock(dataDir: string, timeZone: string, now = new Date()): RunLock {
+  makeFolders(dataDir, 0o700);
   const db = new Database(path.join(dataDir, LOCK_DB), { timeout: 0 });
   try {
     db.pragma('journal_mode = DELETE');
@@ -30,7 +32,7 @@ export function acquireRunLock(dataDir: string, now = new Date()): RunLock {
   } catch (error) {
     db.close();
     if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
-      throw new LockedError(`another backup is running (${describeHolder(dataDir)})`);
+      throw new LockedError(`another backup is running (${describeHolder(dataDir, timeZone)})`);
     }
     throw error;
   }
@@ -47,7 +49,8 @@ export function acquireRunLock(dataDir: string, now = new Date()): RunLock {
   };
 }
 
-function describeHolder(dataDir: string): string {
+/** Who holds the lock and since when, in the account's zone (the holder file keeps the instant in UTC). */
+function describeHolder(dataDir: string, timeZone: string): string {
   // The winner writes the holder file just after taking the lock, so a run that lost the race by a moment can find
   // no file yet, or the one a killed run left (naming a dead pid): then it looks once more, shortly after.
   let holder = readHolder(dataDir);
@@ -55,7 +58,9 @@ function describeHolder(dataDir: string): string {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     holder = readHolder(dataDir);
   }
-  return holder ? `pid ${holder.pid}, since ${holder.since}` : 'pid unknown';
+  if (!holder) return 'pid unknown';
+  const since = Date.parse(holder.since);
+  return `pid ${holder.pid}, since ${Number.isNaN(since) ? holder.since : isoInZone(since, timeZone)}`;
 }
 
 function readHolder(dataDir: string): Holder | null {

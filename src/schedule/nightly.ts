@@ -1,5 +1,4 @@
-import { TZDate } from '@date-fns/tz';
-import { addDays } from 'date-fns';
+import cron from 'node-cron';
 
 /** The cron expression for a daily time "HH:mm". */
 export function dailyCronExpression(time: string): string {
@@ -7,12 +6,23 @@ export function dailyCronExpression(time: string): string {
   return `${minutes} ${hours} * * *`;
 }
 
-/** The next instant the nightly run starts (in `timeZone`), after `nowMs`. */
-export function nextNightlyRun(time: string, timeZone: string, nowMs: number): Date {
-  const [hours, minutes] = time.split(':').map(Number) as [number, number];
-  const now = new TZDate(nowMs, timeZone);
-  const today = new TZDate(now.getFullYear(), now.getMonth(), now.getDate(), hours, minutes, 0, timeZone);
-  return new Date((today.getTime() > nowMs ? today : addDays(today, 1)).getTime());
+/**
+ * The next `count` instants `backup schedule` starts a run, as node-cron itself computes them from now (a task made
+ * and never started): around a change of the clocks the answer is node-cron's, not a calculation of our own that
+ * could disagree with it.
+ */
+export function upcomingNightlyRuns(time: string, timeZone: string, count: number): Date[] {
+  const task = cron.createTask(dailyCronExpression(time), () => undefined, { timezone: timeZone });
+  try {
+    return task.getNextRuns(count);
+  } finally {
+    void task.destroy();
+  }
+}
+
+/** The next instant `backup schedule` starts a run. */
+export function nextNightlyRun(time: string, timeZone: string): Date {
+  return upcomingNightlyRuns(time, timeZone, 1)[0]!;
 }
 
 /**

@@ -1,9 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoShop } from '../../tools/emulators/baselinker/demoShop.js';
 import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../tools/emulators/baselinker/server.js';
 import { acquireRunLock } from '../../src/schedule/lock.js';
-import { runCli } from '../helpers/cli.js';
+import { logMessages, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tempDir.js';
 
 const TOKEN = 'cli-test-token-7d41e9a0';
@@ -70,17 +71,43 @@ describe('exit codes and one-line errors', () => {
     expect(result.stderr + result.stdout).not.toContain(wrong);
   });
 
+  it('a BASELINKER_API_URL with no API behind it exits 1 at once, naming the address and the variable', async () => {
+    const url = emulator.url.replace('connector.php', 'api.php');
+    const result = await runCli(['run', '--date', '2026-11-20'], env({ BASELINKER_API_URL: url }));
+    expect(result.code).toBe(1);
+    expect(logMessages(result.stderr)).toContain(`HTTP 404 (no BaseLinker API at this address) from ${url} (BASELINKER_API_URL); a retry will not help: check the address`);
+    expect(logMessages(result.stderr)).not.toMatch(/retry 1 in/);
+  });
+
   it('a run while another holds the lock exits 4 and names it', async () => {
     const e = env();
-    const lock = acquireRunLock(e.BACKUP_DATA_DIR!);
+    const lock = acquireRunLock(e.BACKUP_DATA_DIR!, 'UTC', new Date('2026-11-21T02:30:00Z'));
     try {
-      const result = await runCli(['run', '--date', '2026-11-20'], e);
+      const result = await runCli(['run', '--date', '2026-11-20'], { ...e, BACKUP_TIMEZONE: 'Europe/Warsaw' });
       expect(result.code).toBe(4);
-      expect(result.stderr).toMatch(new RegExp(`another backup is running \\(pid ${process.pid}, since 20\\d\\d-`));
+      // In the account's zone, as every time the program shows.
+      expect(result.stderr).toContain(`another backup is running (pid ${process.pid}, since 2026-11-21T03:30:00+01:00)`);
     } finally {
       lock.release();
     }
     expect((await runCli(['run', '--date', '2026-11-20'], e)).code).toBe(0);
+  });
+
+  it('--version prints the version of package.json and exits 0', async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const result = await runCli([flag], env());
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(`${version}\n`);
+    }
+  });
+
+  it('`backup` alone shows the help on stdout and exits 0', async () => {
+    const result = await runCli([], env());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: backup \[options\] \[command\]/);
+    expect(result.stdout).toMatch(/\n {2}run \[options\] +run one backup now/);
+    expect(result.stderr).toBe('');
   });
 
   it('--help exits 0', async () => {

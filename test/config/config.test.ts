@@ -21,7 +21,7 @@ describe('configuration', () => {
       timeZone: 'Europe/Warsaw',
       kinds: ['orders', 'invoices', 'receipts'],
       orders: { lookbackDays: 90, windowDays: 30, csvDelimiter: ';' },
-      schedule: { time: '02:00', timeZone: 'Europe/Warsaw' },
+      schedule: { time: '03:30', timeZone: 'Europe/Warsaw' },
       backfillFrom: null,
       nip: null,
       // BaseLinker's own PDF by default: the official copy, with its KSeF number and QR code.
@@ -114,6 +114,18 @@ describe('configuration', () => {
   it('never echoes the token in an error', () => {
     const { dir, env } = withFile({ baselinker: { token: 12345678901 } });
     expect(() => loadConfig({ ...base, ...env }, dir)).toThrow(/baselinker.token" must be a non-empty string$/);
+  });
+
+  it('refuses an address with a user name and password in it (fetch would refuse it on every request), without echoing it', () => {
+    const url = 'https://proxy-user:pr0xy-s3cret@proxy.example/connector.php';
+    const error = (() => {
+      try {
+        loadConfig({ ...base, BASELINKER_API_URL: url }, tempDir());
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toBe('BASELINKER_API_URL (config key "baselinker.apiUrl") must not hold a user name or password');
   });
 
   it('the documented example file is valid', () => {

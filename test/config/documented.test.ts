@@ -4,15 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { settingsTable } from '../../src/config/documentation.js';
 import { SCHEMA } from '../../src/config/schema.js';
 import { flatten } from '../../src/config/setting.js';
+import { readmeWithDrafts } from '../helpers/docs.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-// Keys added on a branch are documented in docs/drafts/ until the README is updated from there (the drafts are folded
-// into the README when the branch is merged, then removed).
-const drafts = path.join(root, 'docs/drafts');
-const readme = [
-  fs.readFileSync(path.join(root, 'README.md'), 'utf8'),
-  ...(fs.existsSync(drafts) ? fs.readdirSync(drafts).map((f) => fs.readFileSync(path.join(drafts, f), 'utf8')) : []),
-].join('\n');
+// Keys added on a branch are documented in docs/drafts/ until the README is updated from there.
+const readme = readmeWithDrafts();
 const example = fs.readFileSync(path.join(root, 'config/backup.example.json'), 'utf8');
 
 describe('every setting is documented', () => {

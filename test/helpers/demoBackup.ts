@@ -18,6 +18,14 @@ export interface DemoBackup {
 
 export async function startDemoBackup(token: string, prefix: string): Promise<DemoBackup> {
   const emulator = await startBaseLinkerEmulator({ token, shop: demoShop({ asOf: AS_OF, timeZone: TIME_ZONE }) });
+  return { emulator, landmarks: demoLandmarks({ asOf: AS_OF, timeZone: TIME_ZONE }), ...demoEnv(emulator, token, prefix) };
+}
+
+/**
+ * A fresh data dir and backup folder (removed after the test), and the environment that points the CLI at them and
+ * at the emulator; `extra` is added to it. For tests that share one emulator.
+ */
+export function demoEnv(emulator: BaseLinkerEmulator, token: string, prefix = 'blb-', extra: Record<string, string> = {}): Pick<DemoBackup, 'root' | 'backupDir' | 'env'> {
   const root = tempDir(prefix);
   const backupDir = path.join(root, 'backup');
   const env = {
@@ -27,6 +35,7 @@ export async function startDemoBackup(token: string, prefix: string): Promise<De
     BACKUP_DATA_DIR: path.join(root, 'data'),
     BACKUP_DESTINATION: `local:${backupDir}`,
     BACKUP_TIMEZONE: TIME_ZONE,
+    ...extra,
   };
-  return { emulator, landmarks: demoLandmarks({ asOf: AS_OF, timeZone: TIME_ZONE }), root, backupDir, env };
+  return { root, backupDir, env };
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { demoShop } from '../../tools/emulators/baselinker/demoShop.js';
 import type { ShopInvoice, WireReceipt } from '../../tools/emulators/baselinker/shop.js';
+import { logMessages } from '../helpers/cli.js';
 import { compareWithLedger, duplicatesAndLost, isOrdersCsv, partialFiles, type Reference } from './checks.js';
 import { lanes } from './cliProcess.js';
 import { localDestination } from './destinations.js';
@@ -169,6 +170,10 @@ describe('files that are not ours', () => {
       for (const f of foreign) await world.destination.plant!(f, Buffer.from(`not ours: ${f}`));
       const result = await world.run(['--only', 'invoices'], {});
       expect(result.code, result.stderr).toBe(0);
+      // Said once for the run, not once per file.
+      expect(logMessages(result.stderr).split('\n').filter((l) => l.includes('did not store'))).toEqual([
+        `2 files that this program did not store sit under names documents wanted (first: ${world.destination.id} ${foreign[0]}); they were left alone and the documents stored beside them with their id in the name`,
+      ]);
       const files = await world.destination.files();
       for (const f of foreign) expect(files.get(f)?.toString()).toBe(`not ours: ${f}`);
       const row = world.rows().find((r) => r.source_id === String(invoice.invoice_id))!;

@@ -127,7 +127,7 @@ describe('every BaseLinker call is bounded in time and in retries', () => {
     const started = Date.now();
     const error = await api.call('getOrderStatusList', {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceError);
-    expect((error as Error).message).toBe('BaseLinker getOrderStatusList kept failing: request timed out');
+    expect((error as Error).message).toBe(`BaseLinker getOrderStatusList kept failing at ${url} (BASELINKER_API_URL): request timed out (3 attempts)`);
     expect(requests).toBe(3);
     expect(Date.now() - started).toBeLessThan(5000);
   });

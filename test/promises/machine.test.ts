@@ -147,7 +147,7 @@ describe('the data dir', () => {
       const result = await world.run([], { BACKUP_DATA_DIR: path.join(file, 'data') });
       expect(result.code).toBe(1);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
-      expect(result.stderr).toMatch(/ENOTDIR: not a directory, mkdir .*: a file stands where a folder should be: check the data dir \(BACKUP_DATA_DIR\)/);
+      expect(result.stderr).toContain(`cannot write to the data dir ${path.join(file, 'data')} (BACKUP_DATA_DIR): ${file} is a file`);
       expect(await world.destination.files()).toEqual(new Map());
     } finally {
       await world.close();
@@ -209,7 +209,7 @@ describe('the data dir', () => {
       else spawnSync('chmod', ['-R', 'a-w', world.dataDir]);
       try {
         const refused = await world.run();
-        expectClearFailure(expect, refused, /read-only or not writable by this user: check the data dir/);
+        expectClearFailure(expect, refused, /cannot write to the data dir .* \(BACKUP_DATA_DIR\): .*(is on a read-only file system|may not write in)/);
         const status = await world.cli(['status']);
         expectClearFailure(expect, status, /read-only or not writable by this user/);
         expect(await world.destination.files()).toEqual(files);

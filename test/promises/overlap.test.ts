@@ -5,7 +5,7 @@ import { beforeAll, describe, it } from 'vitest';
 import type { Reference } from './checks.js';
 import { lanes, waitFor } from './cliProcess.js';
 import { localDestination } from './destinations.js';
-import { cleanRun, exactlyOnceProblems, openWorld, type World } from './world.js';
+import { cleanRun, exactlyOnceProblems, methodArrived, openWorld, type World } from './world.js';
 
 // These attack the program's ledger, CLI and data dir; the local folder is the destination they need (plant, tamper).
 const harness = localDestination;
@@ -16,13 +16,13 @@ beforeAll(async () => {
   reference = await cleanRun(harness);
 });
 
-const methodArrived = (world: World, method: string) => () => world.emulator.requests.some((r) => r.method === method);
 
 describe('overlapping runs', () => {
   it.concurrent('a run while another is going exits 4, names it, and changes nothing; the first completes', ({ expect }) => lane(async () => {
     const world = await openWorld(harness);
     try {
-      world.emulator.injectFault({ kind: 'delay', method: 'getInvoices', delayMs: 2500 });
+      // Long enough for the second CLI to start and stop even on a loaded machine (2.5 s was not, under the whole suite).
+      world.emulator.injectFault({ kind: 'delay', method: 'getInvoices', delayMs: 8000 });
       const first = world.start();
       expect(await waitFor(methodArrived(world, 'getInvoices'), first)).toBe(true);
       const filesBefore = await world.destination.files();

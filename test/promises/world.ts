@@ -47,6 +47,9 @@ const TEMP_BASE = (() => {
   }
 })();
 /** A fresh temp folder; the caller removes it (a world does when it closes). */
+/** Whether the BaseLinker emulator of this world has received a request for `method` yet (for waitFor). */
+export const methodArrived = (world: World, method: string) => () => world.emulator.requests.some((r) => r.method === method);
+
 export function worldDir(prefix = 'blb-promise-'): string {
   return fs.mkdtempSync(path.join(TEMP_BASE, prefix));
 }

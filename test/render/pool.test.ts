@@ -4,7 +4,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import type * as source from '../../src/render/pool.js';
 import { renderInvoicePdf } from '../../src/render/invoicePdf.js';
 import { renderReceiptPdf } from '../../src/render/receiptPdf.js';
 import { correctingInvoice, eurInvoice, longInvoice, plnInvoice, receipt } from '../fixtures/documents.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 // Imported by a path TypeScript does not follow: dist/ holds JavaScript only; its types are src's.
 const builtPool = '../../dist/render/pool.js';
@@ -113,7 +113,8 @@ function renderInAFreshProcess(cores: number, o: { viaEval?: boolean } = {}): Fr
   let args: string[];
   if (o.viaEval) args = ['--input-type=module', '--eval', script];
   else {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'blb-pool-')), 'probe.mjs');
+    // A file of its own (tempDir removes it after the test), for the case where the program is a file on disk.
+    const file = path.join(tempDir('blb-pool-'), 'probe.mjs');
     fs.writeFileSync(file, script);
     args = [file];
   }

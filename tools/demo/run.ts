@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     BACKUP_DESTINATION: `local:${backupDir}`,
     BACKUP_TIMEZONE: TIME_ZONE,
     BACKUP_CONFIG: path.join(projectRoot, 'config/backup.example.json'),
+    // The demo shows what a run says, also when its output is not a terminal (a CI log).
+    BACKUP_LOG_STDERR: 'all',
   };
   try {
     console.log('$ backup run');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { crashPoint } from '../../lib/crashPoint.js';
 import { DestinationFullError } from '../../lib/errors.js';
 import { fileChunks } from '../../lib/fileChunks.js';
+import { makeFolders, whyNotWritable } from '../../lib/folders.js';
 import {
   assertSafeName,
   isSameCopy,
@@ -39,7 +40,7 @@ export function localFolderDestination(root: string): Destination {
 
   const prepare = () =>
     (prepared ??= (async () => {
-      await fsp.mkdir(tmpDir, { recursive: true });
+      makeFolders(tmpDir);
       await discardStaleTempFiles(tmpDir);
     })());
 
@@ -55,13 +56,8 @@ export function localFolderDestination(root: string): Destination {
     async check() {
       // A folder that cannot be written is found here, before the account is read, not once per document; and
       // without writing anything, so that a dry run can ask too.
-      let dir = rootDir;
-      while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-      try {
-        await fsp.access(dir, fs.constants.W_OK | fs.constants.X_OK);
-      } catch (error) {
-        throw new DestinationFullError(`cannot write to ${rootDir} (${(error as NodeJS.ErrnoException).code ?? 'no access'} on ${dir}): ${writeAdvice(dir)}`);
-      }
+      const why = whyNotWritable(rootDir);
+      if (why) throw new DestinationFullError(`cannot write to ${rootDir}: ${why}`);
     },
 
     async put(request: PutRequest): Promise<StoredFile> {
@@ -87,7 +83,7 @@ export function localFolderDestination(root: string): Destination {
         throw new NameTakenError(request.folder, request.name);
       }
 
-      await fsp.mkdir(dir, { recursive: true });
+      makeFolders(dir);
       written.set(dir, request.folder);
       const tmpPath = path.join(tmpDir, `${randomUUID()}.part`);
       try {
@@ -143,15 +139,6 @@ export function localFolderDestination(root: string): Destination {
       await journal.append(files.map((f) => ({ path: relativeOf(f.folder, f.name), identity: f.identity })));
     },
   };
-}
-
-/** What to do about a folder this process may not write into: who it runs as, and who owns the folder. */
-function writeAdvice(dir: string): string {
-  const uid = process.getuid?.();
-  const owner = fs.statSync(dir, { throwIfNoEntry: false })?.uid;
-  const who = uid === undefined ? 'this user' : `this user (uid ${uid})`;
-  const fix = uid !== undefined && owner !== undefined && owner !== uid ? `; it belongs to uid ${owner}: \`chown -R ${uid} ${dir}\`, or run as its owner` : '';
-  return `make it writable by ${who}${fix}`;
 }
 
 /** Folder names come from our own naming, but a path must never climb out of the root, whatever they hold. */

@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { withBackoff } from '../../lib/backoff.js';
-import type { Clock } from '../../lib/clock.js';
+import { interruptibleClock, type Clock } from '../../lib/clock.js';
 import { SourceError, UnauthorisedError, errorMessage } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { createPacer, type Pacer } from '../../lib/pacer.js';
@@ -20,6 +20,11 @@ export interface BaseLinkerTransportOptions {
   maxBlockWaitMs?: number;
   /** Attempts per request for transient failures (the first included). */
   attempts?: number;
+  /**
+   * Aborted when the run is interrupted: the request in flight and any wait (pacing, a retry, a blocked token) end
+   * at once with the signal's reason, and no request starts after it.
+   */
+  stop?: AbortSignal;
 }
 
 /**
@@ -54,8 +59,11 @@ export class BaseLinkerTransport implements BaseLinkerApi {
   private readonly pacer: Pacer;
   readonly requestsByMethod = new Map<string, number>();
 
+  private readonly clock: Clock;
+
   constructor(private readonly o: BaseLinkerTransportOptions) {
-    this.pacer = createPacer(o.requestsPerMinute, o.clock);
+    this.clock = o.stop ? interruptibleClock(o.clock, o.stop) : o.clock;
+    this.pacer = createPacer(o.requestsPerMinute, this.clock);
   }
 
   get requestCount(): number {
@@ -73,7 +81,7 @@ export class BaseLinkerTransport implements BaseLinkerApi {
       attempts: attempts + MAX_BLOCKS_PER_REQUEST,
       baseMs: 2000,
       maxMs: 60_000,
-      clock: this.o.clock,
+      clock: this.clock,
       retryDelay: (error) => {
         if (error instanceof BlockedTokenError) {
           if (++blocks > MAX_BLOCKS_PER_REQUEST) return null;
@@ -92,7 +100,7 @@ export class BaseLinkerTransport implements BaseLinkerApi {
         }
       },
     }).catch((error: unknown) => {
-      if (error instanceof TransientError) throw new SourceError(`BaseLinker ${method} kept failing: ${error.message}`, 'TRANSIENT');
+      if (error instanceof TransientError) throw new SourceError(`BaseLinker ${method} kept failing at ${this.where()}: ${error.message} (${transient} attempts)`, 'TRANSIENT');
       if (error instanceof BlockedTokenError) {
         throw new SourceError('BaseLinker keeps blocking the token: another integration may be using the whole rate limit', 'ERROR_BLOCKED_TOKEN');
       }
@@ -101,6 +109,7 @@ export class BaseLinkerTransport implements BaseLinkerApi {
   }
 
   private async callOnce(method: string, parameters: Params): Promise<Answer> {
+    this.o.stop?.throwIfAborted();
     await this.pacer.take();
     this.requestsByMethod.set(method, (this.requestsByMethod.get(method) ?? 0) + 1);
     const body = new URLSearchParams({ method, parameters: JSON.stringify(parameters) });
@@ -111,13 +120,21 @@ export class BaseLinkerTransport implements BaseLinkerApi {
         method: 'POST',
         headers: { 'X-BLToken': this.o.token, 'Content-Type': 'application/x-www-form-urlencoded' },
         body,
-        signal: AbortSignal.timeout(this.o.timeoutMs),
+        signal: this.o.stop ? AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs), this.o.stop]) : AbortSignal.timeout(this.o.timeoutMs),
       });
       text = await response.text();
     } catch (error) {
-      throw new TransientError(describeNetworkError(error));
+      // Abandoning a read is safe: nothing was stored for it yet.
+      this.o.stop?.throwIfAborted();
+      const failure = networkFailure(error);
+      if (failure.permanent) throw new SourceError(`BaseLinker ${method}: ${failure.text} at ${this.where()}; a retry will not help: check the address`, 'NETWORK');
+      throw new TransientError(failure.text);
     }
-    if (response.status !== 200) throw new TransientError(`HTTP ${response.status}`);
+    if (response.status !== 200) {
+      const why = permanentHttpStatus(response.status);
+      if (why) throw new SourceError(`BaseLinker ${method}: HTTP ${response.status} (${why}) from ${this.where()}; a retry will not help: check the address`, `HTTP_${response.status}`);
+      throw new TransientError(`HTTP ${response.status}`);
+    }
     let answer: unknown;
     try {
       answer = JSON.parse(text);
@@ -135,6 +152,55 @@ export class BaseLinkerTransport implements BaseLinkerApi {
     }
     throw new SourceError(`BaseLinker ${method} failed: ${code}: ${message}`, code);
   }
+
+  /** The address asked, and where it came from, so that a person can check it. */
+  private where(): string {
+    return `${this.o.apiUrl} (BASELINKER_API_URL)`;
+  }
+}
+
+/**
+ * An HTTP status that says the address is wrong or this machine is refused, which waiting cannot change, with what it
+ * most likely means; null for a status worth retrying. BaseLinker itself answers 200 even for its own errors (a bad
+ * token included), so these come from whatever else answers at that address: a mistyped path, a firewall, a proxy.
+ * 408, 425 and 429 ask to come back later, and every 5xx is a server having a bad moment.
+ */
+export function permanentHttpStatus(status: number): string | null {
+  if (status < 400 || status >= 500 || [408, 425, 429].includes(status)) return null;
+  if (status === 404 || status === 410) return 'no BaseLinker API at this address';
+  if (status === 401 || status === 403 || status === 407) return 'this machine is refused there: a firewall or a proxy?';
+  return 'the server refuses the request as it is';
+}
+
+// Failures of the connection that a retry a minute later cannot mend: a name that does not exist (a name server
+// that cannot be reached says EAI_AGAIN, which is retried), a certificate that is not valid for the address, https
+// spoken to an http port, a port fetch never connects to. Refused and reset connections and timeouts are what an
+// outage looks like, and are retried.
+const PERMANENT_NETWORK_CODES = new Set([
+  'ENOTFOUND',
+  'ERR_INVALID_URL',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
+/** What a failed fetch means: its cause as a person reads it, and whether waiting could change it. */
+export function networkFailure(error: unknown): { text: string; permanent: boolean } {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return { text: 'request timed out', permanent: false };
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : null;
+  const code = cause && 'code' in cause ? String((cause as { code: unknown }).code) : null;
+  if (code === 'ENOTFOUND') {
+    const host = (cause as { hostname?: unknown }).hostname;
+    return { text: `the name ${typeof host === 'string' ? `${host} ` : ''}does not resolve (ENOTFOUND)`, permanent: true };
+  }
+  if (code) return { text: `network error ${code}`, permanent: PERMANENT_NETWORK_CODES.has(code) };
+  const message = errorMessage(cause ?? error);
+  // fetch refuses some ports outright (the "bad ports" of the Fetch standard), with no code.
+  return { text: `network error: ${message}`, permanent: message === 'bad port' };
 }
 
 /** "Query limit exceeded, token blocked until 2026-11-21 02:15:00" → epoch ms, or null when there is no time. */
@@ -145,9 +211,3 @@ export function parseBlockedUntil(message: string): number | null {
   return new TZDate(y, mo - 1, d, h, mi, s, BLOCK_MESSAGE_ZONE).getTime();
 }
 
-function describeNetworkError(error: unknown): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'request timed out';
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : null;
-  const code = cause && 'code' in cause ? String((cause as { code: unknown }).code) : null;
-  return code ? `network error ${code}` : `network error: ${errorMessage(cause ?? error)}`;
-}
