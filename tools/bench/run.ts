@@ -16,8 +16,7 @@ const SECTIONS = words.length === 0 ? ALL : ALL.filter((s) => words.some((w) => 
 // The load average says whether other work shared the machine while the figures were taken.
 const load = loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), load average ${load}\n`);
-const only = process.argv[2]?.toLowerCase();
-for (const section of SECTIONS.filter((s) => !only || s.title.toLowerCase().includes(only))) {
+for (const section of SECTIONS) {
   console.log(formatSection(section.title, await section.run()));
   console.log();
 }
