@@ -93,5 +93,9 @@ describe('the Kubernetes manifests', () => {
       expect(account.baselinker.token).toMatch(/^replace-with-/);
       expect(account.dataDir).toBe(`/data/accounts/${account.account.id}`);
     }
+    // The pods share one Google account's 3 writes a second, each pacing itself.
+    const container = only<CronJob>('CronJob').spec!.jobTemplate.spec!.template.spec!.containers.find((c) => c.name === 'backup')!;
+    const shards = Number(container.env!.find((e) => e.name === 'BACKUP_SHARD_COUNT')!.value);
+    expect(installation.settings.gdrive.writesPerSecond * shards).toBeLessThanOrEqual(3);
   });
 });
