@@ -4,9 +4,10 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import type { FileIdentity } from '../destinations/destination.js';
+import { STATE_FOLDER } from '../destinations/inventory.js';
 import type { DocumentVersion } from './store.js';
 
-export const STATE_FOLDER = '.baselinker-backup';
+export { STATE_FOLDER };
 const CUTOFF = 'cutoff-';
 
 export function stateFolder(rootFolder: string): string[] {

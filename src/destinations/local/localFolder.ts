@@ -17,11 +17,11 @@ import {
   type PutRequest,
   type StoredFile,
 } from '../destination.js';
+import { STATE_FOLDER } from '../inventory.js';
 import { Journal } from './journal.js';
 
-// Our own bookkeeping beside the backup tree: the journal of identities, temp files being written, and the token
-// markers of older versions (one file per document), still honoured. Nothing in here is a document.
-export const STATE_DIR = '.baselinker-backup';
+// Our own bookkeeping beside the backup tree, in STATE_FOLDER: the journal of identities, temp files being written,
+// and the token markers of older versions (one file per document), still honoured. Nothing in there is a document.
 
 /**
  * A folder on a local or mounted file system. Writes are atomic: bytes go to a temp file, are fsynced, and are
@@ -30,7 +30,7 @@ export const STATE_DIR = '.baselinker-backup';
  */
 export function localFolderDestination(root: string): Destination {
   const rootDir = path.resolve(root);
-  const stateDir = path.join(rootDir, STATE_DIR);
+  const stateDir = path.join(rootDir, STATE_FOLDER);
   const tmpDir = path.join(stateDir, 'tmp');
   const legacyTokenDir = path.join(stateDir, 'tokens');
   const journal = new Journal(path.join(stateDir, 'journal.jsonl'));
@@ -126,7 +126,7 @@ export function localFolderDestination(root: string): Destination {
             };
           }),
       );
-      const folders = entries.filter((e) => e.isDirectory() && !(folder.length === 0 && e.name === STATE_DIR)).map((e) => e.name);
+      const folders = entries.filter((e) => e.isDirectory() && !(folder.length === 0 && e.name === STATE_FOLDER)).map((e) => e.name);
       return { files, folders };
     },
 
