@@ -24,6 +24,7 @@ import { redact } from '../../src/lib/secrets.js';
 import type { DropboxEmulator, DropboxEmulatorOptions } from '../../tools/emulators/dropbox/server.js';
 import { dropboxEmulators } from '../helpers/dropboxEmulators.js';
 import { fakeClock } from '../helpers/fakeClock.js';
+import { freePort } from '../helpers/freePort.js';
 import { tempDir } from '../helpers/tempDir.js';
 
 const start = dropboxEmulators();
@@ -246,6 +247,18 @@ describe('add-only single uploads', () => {
     const gaveUp = await uploadOne(api, { path: '/b.pdf', body: bytes('b') }).catch((e: unknown) => e);
     expect((gaveUp as Error).message).toBe('Dropbox files/upload kept failing: HTTP 500 Internal Server Error');
     expect(emu.requests.filter((r) => r.route === 'files/upload').length).toBe(5 + 8);
+  });
+
+  it('a host where nothing answers: after the attempts, the error names the address and the variable that sets it', async () => {
+    const emu = await start();
+    const clock = fakeClock();
+    const contentUrl = `http://127.0.0.1:${await freePort()}/`;
+    const tokens = dropboxTokens({ appKey: emu.appKey, refreshToken: emu.issueRefreshToken(), apiUrl: emu.apiUrl, clock });
+    const api = new DropboxApi({ tokens, apiUrl: emu.apiUrl, contentUrl, clock, logger: silentLogger, attempts: 3 });
+    const gaveUp = await uploadOne(api, { path: '/a.pdf', body: bytes('a') }).catch((e: unknown) => e);
+    expect((gaveUp as Error).message).toMatch(/^Dropbox files\/upload kept failing: .*ECONNREFUSED.* at (\S+) \(DROPBOX_CONTENT_URL\)$/);
+    expect((gaveUp as Error).message.endsWith(` at ${contentUrl} (DROPBOX_CONTENT_URL)`)).toBe(true);
+    expect(clock.slept).toHaveLength(2);
   });
 
   it('refuses names Dropbox would refuse before any request, and bad input is not retried', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auth } from '@googleapis/drive';
 import { googleDriveDestination } from '../../src/destinations/gdrive/googleDrive.js';
-import { drivePacer } from '../../src/destinations/gdrive/driveApi.js';
+import { DriveApi, drivePacer } from '../../src/destinations/gdrive/driveApi.js';
 import type { FolderIdStore } from '../../src/destinations/gdrive/folders.js';
 import type { FileIdentity } from '../../src/destinations/destination.js';
 import type { Ledger } from '../../src/ledger/ledger.js';
@@ -11,6 +11,7 @@ import { systemClock } from '../../src/lib/clock.js';
 import { DestinationFullError } from '../../src/lib/errors.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { fakeClock } from '../helpers/fakeClock.js';
+import { freePort } from '../helpers/freePort.js';
 import { destinationConformance } from './conformance.js';
 
 const running: DriveEmulator[] = [];
@@ -186,5 +187,18 @@ describe('Google Drive destination', () => {
     expect(emu.requests.some((r) => r.uploadType === 'resumable')).toBe(true);
     expect(emu.requests.filter((r) => r.method === 'PUT' && r.fault)).toHaveLength(1);
     expect(filesOnly(emu)).toEqual(['BaseLinker Backup/2026/11/Orders/orders.csv']);
+  });
+});
+
+describe('Google Drive: a root where nothing answers', () => {
+  it('is retried as an outage, then named with the address and the variable that sets it', async () => {
+    const emu = await startDriveEmulator();
+    running.push(emu);
+    const clock = fakeClock();
+    const rootUrl = `http://127.0.0.1:${await freePort()}/`;
+    const api = new DriveApi({ auth: signedIn(emu), rootUrl, writes: drivePacer(0, clock), clock, logger: silentLogger, attempts: 3 });
+    const error = await api.read('about', (o) => api.about.get({ fields: 'user(emailAddress)' }, o)).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(`Google Drive about kept failing: network error ECONNREFUSED at ${rootUrl} (GOOGLE_API_ROOT_URL)`);
+    expect(clock.slept).toHaveLength(2);
   });
 });

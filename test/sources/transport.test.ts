@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoShop } from '../../tools/emulators/baselinker/demoShop.js';
 import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../tools/emulators/baselinker/server.js';
@@ -7,6 +6,7 @@ import { silentLogger } from '../../src/lib/logger.js';
 import { BaseLinkerTransport, networkFailure, parseBlockedUntil } from '../../src/sources/baselinker/transport.js';
 import { scanOrders } from '../../src/sources/baselinker/lists.js';
 import { fakeClock } from '../helpers/fakeClock.js';
+import { freePort } from '../helpers/freePort.js';
 
 const TOKEN = 'transport-test-token-1234';
 let emulator: BaseLinkerEmulator;
@@ -17,16 +17,6 @@ beforeEach(async () => {
   emulator = await startBaseLinkerEmulator({ token: TOKEN, shop: demoShop({ asOf: '2026-11-20' }), now: () => clock.now() });
 });
 afterEach(() => emulator.close());
-
-/** A port on 127.0.0.1 where nothing listens (a listener is opened on it and closed again). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function transport(o: Partial<ConstructorParameters<typeof BaseLinkerTransport>[0]> = {}) {
   return new BaseLinkerTransport({ apiUrl: emulator.url, token: TOKEN, requestsPerMinute: 60, timeoutMs: 2000, clock, logger: silentLogger, ...o });

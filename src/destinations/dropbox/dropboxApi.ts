@@ -89,12 +89,19 @@ export class DropboxApi {
         maxMs: 15 * 60_000,
         clock: this.o.clock,
         judge,
-        exhausted: (error) => new Error(`Dropbox ${spec.route} kept failing: ${describe(error, spec.route)}`),
+        exhausted: (error) => new Error(`Dropbox ${spec.route} kept failing: ${describe(error, spec.route)}${this.unreached(error, spec)}`),
         onRetry: (error, attempt, delayMs) => {
           this.o.logger.warn(`Dropbox ${spec.route}: ${describe(error, spec.route)}; retry ${attempt} in ${Math.ceil(delayMs / 1000)} s`);
         },
       },
     );
+  }
+
+  /** For a failure that never got an answer from Dropbox: the address tried and the variable that sets it. */
+  private unreached(error: unknown, spec: CallSpec): string {
+    const answered = [DropboxRouteError, DropboxRateLimitError, DropboxAuthError, DropboxHttpError].some((kind) => error instanceof kind);
+    if (answered) return '';
+    return spec.style === 'rpc' ? ` at ${this.apiUrl} (DROPBOX_API_URL)` : ` at ${this.contentUrl} (DROPBOX_CONTENT_URL)`;
   }
 
   private async send(spec: CallSpec, token: string, attempt: number): Promise<unknown> {

@@ -84,7 +84,7 @@ export class DriveApi {
         maxMs: 64_000,
         clock: this.o.clock,
         judge,
-        exhausted: (error) => new Error(`Google Drive ${what} kept failing: ${describe(error)}`),
+        exhausted: (error) => new Error(`Google Drive ${what} kept failing: ${describe(error)}${answered(error) ? '' : ` at ${this.options.rootUrl} (GOOGLE_API_ROOT_URL)`}`),
         onRetry: (error, attempt, delayMs) => {
           this.o.logger.warn(`Google Drive ${what}: ${describe(error)}; retry ${attempt} in ${Math.ceil(delayMs / 1000)} s`);
         },
@@ -92,6 +92,9 @@ export class DriveApi {
     );
   }
 }
+
+/** Whether Google answered at all: a failure without an HTTP status never reached it. */
+const answered = (error: unknown): boolean => Boolean((error as { response?: { status?: number } })?.response?.status);
 
 export function describe(error: unknown): string {
   const e = error as { response?: { status?: number; data?: { error?: { message?: string } } }; code?: string; message?: string };
