@@ -17,6 +17,7 @@ import { redact } from '../../src/lib/secrets.js';
 import type { OneDriveEmulator, OneDriveEmulatorOptions } from '../../tools/emulators/onedrive/server.js';
 import { oneDriveEmulator } from '../helpers/oneDriveEmulator.js';
 import { fakeClock } from '../helpers/fakeClock.js';
+import { freePort } from '../helpers/freePort.js';
 
 
 interface Setup {
@@ -363,6 +364,16 @@ describe('throttling and failures', () => {
     expect(clock.slept[2]).toBeLessThan(5000);
     expect(emu.requests.slice(-4).map((q) => q.status)).toEqual([429, 503, 500, 200]);
     expect(api.requests).toBe(5);
+  });
+
+  it('a root where nothing answers is retried as an outage, then named with the address and ONEDRIVE_API_ROOT_URL', async () => {
+    const { tokens, clock } = await setup();
+    const baseUrl = `http://127.0.0.1:${await freePort()}/v1.0/`;
+    const api = new GraphApi({ tokens, clock, baseUrl, attempts: 3 });
+    const error = await api.send({ what: 'read the app folder', method: 'GET', path: 'me/drive/special/approot' }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^OneDrive read the app folder: .*ECONNREFUSED.* at (\S+) \(ONEDRIVE_API_ROOT_URL\)$/);
+    expect((error as Error).message.endsWith(` at ${baseUrl} (ONEDRIVE_API_ROOT_URL)`)).toBe(true);
+    expect(clock.slept).toHaveLength(2);
   });
 
   it('gives up at once, in one line, when asked to wait longer than it may', async () => {

@@ -29,8 +29,10 @@ export class NetworkError extends Error {
   constructor(
     readonly what: string,
     override readonly cause: unknown,
+    /** The address tried and the variable that sets it, when it is ours to set. */
+    where?: string,
   ) {
-    super(`OneDrive ${what}: ${networkReason(cause)}`);
+    super(`OneDrive ${what}: ${networkReason(cause)}${where ? ` at ${where}` : ''}`);
     this.name = 'NetworkError';
   }
 }

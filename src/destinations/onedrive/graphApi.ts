@@ -135,7 +135,8 @@ export class GraphApi {
         response = await (this.o.fetch ?? fetch)(url, { method: req.method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.o.timeoutMs ?? 120_000) });
         text = await response.text();
       } catch (error) {
-        throw new NetworkError(req.what, error);
+        // An upload session's address is Microsoft's; every other one is under ONEDRIVE_API_ROOT_URL.
+        throw new NetworkError(req.what, error, isAbsolute(req.path) ? undefined : `${this.baseUrl} (ONEDRIVE_API_ROOT_URL)`);
       }
       const json = parseJson(text);
       if (response.status === 401 && req.authorized !== false && !refreshed) continue;
@@ -145,11 +146,13 @@ export class GraphApi {
   }
 
   private url(req: GraphRequest): string {
-    const url = new URL(/^https?:\/\//.test(req.path) ? req.path : `${this.baseUrl}${req.path}`);
+    const url = new URL(isAbsolute(req.path) ? req.path : `${this.baseUrl}${req.path}`);
     for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
     return url.toString();
   }
 }
+
+const isAbsolute = (path: string): boolean => /^https?:\/\//.test(path);
 
 function parseJson(text: string): Record<string, unknown> {
   try {
