@@ -2,7 +2,7 @@
 // copy is stored beside every damaged one, which stays where it is (set aside in the ledger). Nothing is deleted
 // or overwritten. The bytes are made again from BaseLinker's record, when it is still the version that was stored.
 import type { Destination } from '../destinations/destination.js';
-import { errorMessage } from '../lib/errors.js';
+import { errorMessage, InterruptedError } from '../lib/errors.js';
 import type { DocumentRow } from '../ledger/ledger.js';
 import { fetchInvoice, fetchReceiptEntry } from '../sources/baselinker/lists.js';
 import { parseInvoice, parseReceiptEntry } from '../sources/baselinker/parse.js';
@@ -26,7 +26,8 @@ export interface RepairReport {
   unrepairable: Unrepairable[];
 }
 
-export type RepairContext = ProduceContext & StoreContext;
+/** `stop`: a signal (SIGINT, SIGTERM) lets no further copy start; what was stored is recorded. */
+export type RepairContext = ProduceContext & StoreContext & { stop?: AbortSignal };
 
 export async function repairDestinations(c: RepairContext, report: VerifyReport, destinations: readonly Destination[]): Promise<RepairReport> {
   const result: RepairReport = { restored: [], beside: [], unrepairable: [] };
@@ -40,12 +41,14 @@ export async function repairDestinations(c: RepairContext, report: VerifyReport,
 }
 
 async function mend(c: RepairContext, destination: Destination, finding: CopyFinding, result: RepairReport): Promise<void> {
+  c.stop?.throwIfAborted();
   const { row, found } = finding;
   const where = { destination: destination.id, path: finding.path };
   let made: { doc: DocumentVersion; body: Uint8Array } | { why: string };
   try {
     made = await makeAgain(c, row);
   } catch (error) {
+    if (error instanceof InterruptedError) throw error;
     made = { why: `BaseLinker could not give it again: ${errorMessage(error)}` };
   }
   if ('why' in made) {
@@ -68,6 +71,7 @@ async function mend(c: RepairContext, destination: Destination, finding: CopyFin
   try {
     await putReserved(c, destination, restaged, made.doc, made.body);
   } catch (error) {
+    if (error instanceof InterruptedError) throw error;
     result.unrepairable.push({ ...where, why: `could not store it: ${errorMessage(error)}` });
     return;
   }

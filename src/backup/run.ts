@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js';
 import type { DocumentKind } from '../domain/documents.js';
 import type { Destination } from '../destinations/destination.js';
 import type { Clock } from '../lib/clock.js';
-import { BackupError, ExitCode, InterruptedError, SourceError, UnauthorisedError, errorMessage } from '../lib/errors.js';
+import { BackupError, ExitCode, InterruptedError, SourceError, UnauthorisedError, errorMessage, exitCodeOf } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { createDocumentRenderer, type DocumentRenderer } from '../render/pool.js';
@@ -232,10 +232,6 @@ function reportForeignNames(logger: Logger, tally: Tally): void {
     `${count(tally.foreignNames.length, 'file')} that this program did not store ${one ? 'sits under a name a document' : 'sit under names documents'} wanted (first: ${first.destination} ${first.path}); ` +
       `${one ? 'it was left alone and the document stored beside it' : 'they were left alone and the documents stored beside them'} with ${one ? 'its' : 'their'} id in the name`,
   );
-}
-
-function exitCodeOf(error: unknown): number {
-  return typeof error === 'object' && error !== null && 'exitCode' in error ? Number((error as { exitCode: unknown }).exitCode) : ExitCode.unexpected;
 }
 
 function stats(deps: RunDeps, tally: Tally) {

@@ -5,10 +5,12 @@ import type { Config } from '../config/config.js';
 import { createDestinations } from '../destinations/create.js';
 import { Ledger } from '../ledger/ledger.js';
 import { systemClock } from '../lib/clock.js';
-import { ExitCode, UsageError } from '../lib/errors.js';
+import { errorMessage, ExitCode, exitCodeOf, InterruptedError, UsageError } from '../lib/errors.js';
+import { redact } from '../lib/secrets.js';
 import { count } from '../lib/plural.js';
 import { createDocumentRenderer } from '../render/pool.js';
 import { acquireRunLock } from '../schedule/lock.js';
+import { watchInterruptions } from './interruption.js';
 import { mostSevere } from './runCommand.js';
 import { withSession, type Session } from './session.js';
 import { createTransport, ledgerExists } from './setup.js';
@@ -22,13 +24,18 @@ import { createTransport, ledgerExists } from './setup.js';
 export async function verifyCommand(options: { json?: boolean; repair?: boolean; account?: string }): Promise<ExitCode> {
   // No log file unless repairing: verifying writes nothing to the data dir.
   return withSession({ logFile: Boolean(options.repair) }, async (session) => {
+    // Verifying alone changes nothing, so a signal may end it at once; a repair stops as a run does.
+    const stop = options.repair ? session.keep(watchInterruptions()).signal : undefined;
     let worst: ExitCode = ExitCode.ok;
-    for (const config of session.accounts(options.account)) worst = mostSevere(worst, await verifyAccount(session, config, options));
+    for (const config of session.accounts(options.account)) {
+      stop?.throwIfAborted();
+      worst = mostSevere(worst, await verifyAccount(session, config, options, stop));
+    }
     return worst;
   });
 }
 
-async function verifyAccount(session: Session, config: Config, options: { json?: boolean; repair?: boolean }): Promise<ExitCode> {
+async function verifyAccount(session: Session, config: Config, options: { json?: boolean; repair?: boolean }, stop?: AbortSignal): Promise<ExitCode> {
   if (!ledgerExists(config)) throw new UsageError(`no ledger in ${config.dataDir}: nothing to verify yet (run \`backup run\` first)`);
   const { logger } = session;
   if (options.repair) session.keep(acquireRunLock(config.dataDir, config.timeZone));
@@ -37,14 +44,19 @@ async function verifyAccount(session: Session, config: Config, options: { json?:
   let report = await verifyDestinations(ledger, destinations);
   let repaired: RepairReport | null = null;
   if (options.repair && !report.agree) {
-    const api = createTransport(config, logger);
+    const api = createTransport(config, logger, systemClock, stop);
     const renderer = createDocumentRenderer({});
+    const runId = ledger.startRun({ asOf: 'repair', kinds: [], dryRun: false, pid: process.pid });
+    const requests = () => ({ requests: { baselinker: api.requestCount } });
     try {
-      const runId = ledger.startRun({ asOf: 'repair', kinds: [], dryRun: false, pid: process.pid });
-      repaired = await repairDestinations({ ledger, api, config, logger, renderer, account: config.account.id, runId }, report, destinations);
+      repaired = await repairDestinations({ ledger, api, config, logger, renderer, account: config.account.id, runId, stop }, report, destinations);
       // What was stored again carries its identity at the destination now, not only after the next run.
       await closeDestinations({ ledger, logger }, destinations, runId, new Map());
-      ledger.finishRun(runId, { outcome: 'repair', exitCode: 0, message: `${repaired.restored.length} restored, ${repaired.beside.length} stored beside damaged copies`, stats: { requests: { baselinker: api.requestCount } } });
+      ledger.finishRun(runId, { outcome: 'repair', exitCode: 0, message: `${repaired.restored.length} restored, ${repaired.beside.length} stored beside damaged copies`, stats: requests() });
+    } catch (error) {
+      const outcome = error instanceof InterruptedError ? 'interrupted' : 'failed';
+      ledger.finishRun(runId, { outcome, exitCode: exitCodeOf(error), message: redact(errorMessage(error)), stats: requests() });
+      throw error;
     } finally {
       await renderer.close();
     }

@@ -90,3 +90,8 @@ export class DestinationFullError extends BackupError {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The exit code an error carries, or the one for a bug. */
+export function exitCodeOf(error: unknown): number {
+  return typeof error === 'object' && error !== null && 'exitCode' in error ? Number((error as { exitCode: unknown }).exitCode) : ExitCode.unexpected;
+}

@@ -63,3 +63,35 @@ describe('an interrupted run', () => {
     );
   }
 });
+
+describe('an interrupted repair', () => {
+  it.concurrent('SIGTERM while a missing invoice is made again: exit 143, one line, recorded as interrupted; the next repair completes', ({ expect }) =>
+    lane(async () => {
+      const world = await openWorld(harness);
+      try {
+        expect((await world.run()).code).toBe(0);
+        const invoices = [...(await world.destination.files()).keys()].filter((p) => p.includes('/Invoices/')).slice(0, 2);
+        for (const p of invoices) await world.destination.tamper!(p, 'remove');
+        const before = world.emulator.requests.length;
+        world.emulator.injectFault({ kind: 'delay', method: 'getInvoiceFile', delayMs: STALL_MS });
+        const repairing = startCli(['verify', '--repair'], world.env, PATIENCE_MS);
+        expect(await waitFor(() => world.emulator.requests.slice(before).some((r) => r.method === 'getInvoiceFile'), repairing)).toBe(true);
+        repairing.child.kill('SIGTERM');
+        const result = await repairing.result;
+
+        expect(result.code, result.stderr).toBe(143);
+        const line = 'interrupted by SIGTERM: stopped before the end; what was stored is recorded, and the next run goes on from here';
+        expect(logMessages(result.stderr).split('\n').at(-1)).toBe(line);
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+        expect(world.runs().at(-1)).toMatchObject({ outcome: 'interrupted', exit_code: 143, message: line });
+
+        const again = await world.cli(['verify', '--repair']);
+        expect(again.code, again.stderr).toBe(0);
+        const files = await world.destination.files();
+        for (const p of invoices) expect(files.has(p), p).toBe(true);
+      } finally {
+        await world.close();
+      }
+    }),
+  );
+});
