@@ -1,4 +1,4 @@
-import { BackupError, errorMessage, DestinationFullError, UnauthorisedError } from '../lib/errors.js';
+import { BackupError, errorMessage, DestinationFullError, InterruptedError, UnauthorisedError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { isLedgerFailure } from '../ledger/ledger.js';
 import type { Body, Destination, StoredKind } from '../destinations/destination.js';
@@ -51,7 +51,7 @@ export const storingExecutor: Executor = {
       } catch (error) {
         // A ledger that cannot write (a full or read-only data dir) fails every document after this one the same way:
         // the run stops with advice instead of logging each. An upload it could not record is adopted next run.
-        if (isLedgerFailure(error)) throw error;
+        if (isLedgerFailure(error) || error instanceof InterruptedError) throw error;
         countFailed(c, doc, 1);
         // A full, refused or signed-out destination gets nothing more this run; the others carry on.
         if (error instanceof DestinationFullError || error instanceof UnauthorisedError) {

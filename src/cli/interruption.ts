@@ -1,5 +1,6 @@
 // Ctrl-C or a service manager's stop during a run. The first SIGINT or SIGTERM aborts what is waiting (a BaseLinker
-// request, a pacing or retry wait) and lets no new document start; uploads already going finish and are recorded,
+// request, a pacing or retry wait, a destination's Retry-After) and lets no new document start; uploads already
+// going finish and are recorded (one abandoned in a wait keeps its reservation, and the next run stores it once),
 // and the run ends as "interrupted" with one line. Anyone impatient presses Ctrl-C again: the program then ends at
 // once, which is safe too (every stored document is recorded in its own transaction; the next run finishes the rest).
 import { ExitCode, InterruptedError } from '../lib/errors.js';

@@ -12,7 +12,7 @@ import { sharedResources, type SharedResources } from '../destinations/plugin.js
 import pLimit from 'p-limit';
 import { createDocumentRenderer, type DocumentRenderer } from '../render/pool.js';
 import { Ledger } from '../ledger/ledger.js';
-import { processClock, systemClock } from '../lib/clock.js';
+import { interruptibleClock, processClock, systemClock } from '../lib/clock.js';
 import { ExitCode, UsageError } from '../lib/errors.js';
 import { createHealthPing } from '../lib/healthPing.js';
 import { count } from '../lib/plural.js';
@@ -115,7 +115,9 @@ async function runAccount(
     const ledger = dryRun ? Ledger.scratchCopy(config.dataDir) : Ledger.open(config.dataDir);
     closing.push(() => ledger.close());
     if (ledger.wasLost) logger.warn(`the ledger in ${config.dataDir} was lost; it is rebuilt from what the destinations hold`);
-    const destinations = createDestinations({ config, ledger, clock, logger, shared });
+    // A stop ends the destinations' waits too (a OneDrive or Dropbox Retry-After can name minutes): the upload
+    // waiting is abandoned, its reservation kept, and the next run stores it under the same token, once.
+    const destinations = createDestinations({ config, ledger, clock: interruptibleClock(clock, stop), logger, shared });
     ledger.closeInterruptedRuns();
     const spoolDir = dryRun ? fs.mkdtempSync(path.join(os.tmpdir(), 'blb-dry-run-')) : path.join(config.dataDir, 'spool');
     if (dryRun) closing.push(() => fs.rmSync(spoolDir, { recursive: true, force: true }));

@@ -9,7 +9,7 @@ import { demoLandmarks, demoShop, type DemoLandmarks } from '../../tools/emulato
 import { startBaseLinkerEmulator, type BaseLinkerEmulator } from '../../tools/emulators/baselinker/server.js';
 import { startOneDriveEmulator, type OneDriveEmulator } from '../../tools/emulators/onedrive/server.js';
 import { BIN, guardEnv, logMessages, runCli, type CliResult } from '../helpers/cli.js';
-import { lanes } from '../promises/cliProcess.js';
+import { lanes, startCli, waitFor } from '../promises/cliProcess.js';
 import { worldDir } from '../promises/world.js';
 
 const AS_OF = '2026-11-20';
@@ -213,6 +213,24 @@ describe('backup to OneDrive, end to end', () => {
     const retried = w.onedrive.requests.find((r) => r.at > throttled.at && r.path === throttled.path)!;
     expect(retried.at - throttled.at).toBeGreaterThanOrEqual(2000);
     expect(logMessages(result.stderr)).toMatch(/HTTP 429 activityLimitReached.*; retry 1 in 2 s/);
+  });
+
+  inWorld('SIGTERM while uploads wait out a 10-minute Retry-After: exit 143 at once with one line; the next run stores each document once', async (w) => {
+    w.seedSignIn();
+    expect((await w.backup('--only', 'orders')).code).toBe(0);
+    w.onedrive.injectFault({ kind: 'throttled', status: 429, retryAfterSeconds: 600, match: { method: 'PUT', path: /\.pdf:\/content$/ } });
+    const running = startCli(['run', '--date', AS_OF, '--only', 'invoices,receipts'], w.env, 60_000);
+    expect(await waitFor(() => w.onedrive.requests.some((r) => r.fault === 'throttled'), running)).toBe(true);
+    running.child.kill('SIGTERM');
+    const stopped = await running.result;
+    expect(stopped.code, stopped.stderr).toBe(143);
+    const lines = logMessages(stopped.stderr).split('\n');
+    expect(lines.at(-1)).toBe('interrupted by SIGTERM: stopped before the end; what was stored is recorded, and the next run goes on from here');
+    expect(lines.filter((l) => l.startsWith('could not store'))).toEqual([]);
+
+    const next = await w.backup('--only', 'invoices,receipts');
+    expect(next.code, next.stderr).toBe(0);
+    expect(w.documents()).toEqual(expectedDocuments());
   });
 
   inWorld('a full OneDrive (507) stops with exit 3 and says what to do; the next run stores the rest', async (w) => {
