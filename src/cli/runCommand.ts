@@ -120,6 +120,7 @@ async function runAccount(
     const destinations = createDestinations({ config, ledger, clock: interruptibleClock(clock, stop), logger, shared });
     ledger.closeInterruptedRuns();
     const spoolDir = dryRun ? fs.mkdtempSync(path.join(os.tmpdir(), 'blb-dry-run-')) : path.join(config.dataDir, 'spool');
+    // The dry run's own scratch folder, made just above by mkdtemp: never a destination, never a document.
     if (dryRun) closing.push(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
     const progress = drawsProgress(config.log.format) && !options.json ? terminalProgress(process.stderr) : undefined;
     report = await runBackup({ config, ledger, destinations, api, clock, logger, progress, stop, executor: dryRun ? recordingExecutor : storingExecutor, spoolDir, renderer }, { asOf, kinds });

@@ -28,6 +28,8 @@ export function invoicePdf(invoice: WireInvoice, opts: { external: boolean; ksef
   if (!pdf) {
     pdf = drawInvoicePdf(invoice, opts);
     drawn.set(key, pdf);
+    // A drawing that failed is not kept: the next request draws again.
+    pdf.catch(() => drawn.delete(key));
     if (drawn.size > DRAWN_KEPT) drawn.delete(drawn.keys().next().value!);
   }
   return pdf;
