@@ -198,9 +198,14 @@ export function googleDriveDestination(o: GoogleDriveOptions): Destination & { r
     },
 
     async foldersSeen() {
-      const seen = [];
-      for (const { folder, files } of folderFiles.values()) seen.push({ folder, names: new Set((await files).keys()) });
-      return seen;
+      // Twin folders of one path (two runs created it at once) are one folder to the ledger: their names together.
+      const seen = new Map<string, { folder: readonly string[]; names: Set<string> }>();
+      for (const { folder, files } of folderFiles.values()) {
+        const entry = seen.get(folder.join('/')) ?? { folder, names: new Set<string>() };
+        for (const name of (await files).keys()) entry.names.add(name);
+        seen.set(folder.join('/'), entry);
+      }
+      return [...seen.values()];
     },
   };
 }
