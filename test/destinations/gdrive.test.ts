@@ -153,8 +153,8 @@ describe('Google Drive destination', () => {
   it('twin folders of one path are seen as one: the names of both, so none of their files looks missing', async () => {
     const { emu, destination } = await setup();
     const twins = [1, 2].map(() => emu.seed({ name: 'BaseLinker Backup', mimeType: 'application/vnd.google-apps.folder' }));
-    emu.seed({ name: 'a.pdf', parentId: twins[0]!.id, mimeType: 'application/pdf', content: pdf('a') });
-    emu.seed({ name: 'b.pdf', parentId: twins[1]!.id, mimeType: 'application/pdf', content: pdf('b') });
+    emu.seed({ name: 'a.pdf', parentId: twins[0]!.id, mimeType: 'application/pdf', content: Buffer.from(pdf('a')) });
+    emu.seed({ name: 'b.pdf', parentId: twins[1]!.id, mimeType: 'application/pdf', content: Buffer.from(pdf('b')) });
     const listed = await destination.list(['BaseLinker Backup']);
     expect(listed.files.map((f) => f.name).sort()).toEqual(['a.pdf', 'b.pdf']);
     const seen = await destination.foldersSeen!();
