@@ -197,12 +197,6 @@ export class Ledger {
     return row.v ?? 0;
   }
 
-  /** The document number recorded for a source document at any destination, if any copy was ever reserved. */
-  numberOf(kind: string, sourceId: string): string | null {
-    const row = this.db.prepare("SELECT number FROM documents WHERE kind = ? AND source_id = ? AND number != '' LIMIT 1").get(kind, sourceId) as { number: string } | undefined;
-    return row?.number ?? null;
-  }
-
   /** Whether a copy, or a damaged copy set aside, holds this name. */
   isNameTaken(destination: string, folder: string, name: string): boolean {
     return (
@@ -370,17 +364,26 @@ export class Ledger {
       .run(destination, folderPath, folderId, confirmed ? 1 : 0);
   }
 
-  /** Records what a scan read of an invoice, replacing what an earlier read recorded. */
+  /** Prepared once: every invoice a scan reads is recorded. */
+  private recordInvoiceStatement: Database.Statement | null = null;
+
+  /**
+   * Records what a scan read of an invoice, replacing what an earlier read recorded. An invoice read again unchanged
+   * (most of them, every night) writes nothing, so a scan of thousands costs no commit each; read_at is when the
+   * facts were last read changed.
+   */
   recordInvoice(f: InvoiceFacts, now = Date.now()): void {
-    this.db
-      .prepare(
-        `INSERT INTO invoices (invoice_id, order_id, number, type, external, issued_at, gov_id, gov_status, gov_date, read_at)
-         VALUES (@invoice_id, @order_id, @number, @type, @external, @issued_at, @gov_id, @gov_status, @gov_date, @read_at)
-         ON CONFLICT (invoice_id) DO UPDATE SET order_id = excluded.order_id, number = excluded.number, type = excluded.type,
-           external = excluded.external, issued_at = excluded.issued_at, gov_id = excluded.gov_id,
-           gov_status = excluded.gov_status, gov_date = excluded.gov_date, read_at = excluded.read_at`,
-      )
-      .run({ ...f, external: f.external ? 1 : 0, read_at: now });
+    this.recordInvoiceStatement ??= this.db.prepare(
+      `INSERT INTO invoices (invoice_id, order_id, number, type, external, issued_at, gov_id, gov_status, gov_date, read_at)
+       VALUES (@invoice_id, @order_id, @number, @type, @external, @issued_at, @gov_id, @gov_status, @gov_date, @read_at)
+       ON CONFLICT (invoice_id) DO UPDATE SET order_id = excluded.order_id, number = excluded.number, type = excluded.type,
+         external = excluded.external, issued_at = excluded.issued_at, gov_id = excluded.gov_id,
+         gov_status = excluded.gov_status, gov_date = excluded.gov_date, read_at = excluded.read_at
+       WHERE order_id IS NOT excluded.order_id OR number IS NOT excluded.number OR type IS NOT excluded.type
+         OR external IS NOT excluded.external OR issued_at IS NOT excluded.issued_at OR gov_id IS NOT excluded.gov_id
+         OR gov_status IS NOT excluded.gov_status OR gov_date IS NOT excluded.gov_date`,
+    );
+    this.recordInvoiceStatement.run({ ...f, external: f.external ? 1 : 0, read_at: now });
   }
 
   invoiceFacts(invoiceId: string): InvoiceFacts | null {
