@@ -103,7 +103,9 @@ function recordInvoice(c: StepContext, invoice: Invoice, external: boolean): voi
  */
 async function externalDelivery(c: StepContext, raw: Wire, invoice: Invoice): Promise<Delivery | null> {
   const planned = externalInvoiceDocument(c.config, raw, invoice);
-  if (!c.delivery.destinations.some((d) => needsStoring(c.ledger, d.id, planned))) return null;
+  // A destination stopped this run (full, signed out) gets nothing more: its need is no reason for a download.
+  const open = c.delivery.destinations.filter((d) => !c.delivery.tally.stoppedDestinations.has(d.id));
+  if (!open.some((d) => needsStoring(c.ledger, d.id, planned))) return null;
   const file = await externalFile(c, invoice);
   return { doc: { ...planned, ...file.named }, produce: async () => file.bytes, sourceRequests: 0 };
 }
