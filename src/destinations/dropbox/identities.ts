@@ -10,7 +10,7 @@ import { byStateFolder, inventoryBody, inventoryFolder, inventoryName, isInvento
 import type { Logger } from '../../lib/logger.js';
 import type { DropboxApi } from './dropboxApi.js';
 import { listFolder } from './folders.js';
-import type { CommitLane } from './lane.js';
+import { commitLane, type CommitLane } from './lane.js';
 import { dropboxPath } from './names.js';
 import { uploadOne } from './upload.js';
 
@@ -43,7 +43,7 @@ export function createIdentities(o: IdentityOptions) {
   const learnt = new Map<string, Learnt[]>();
   let pending: { entry: InventoryEntry; learnt: Learnt }[] = [];
   /** Inventory files are written one after another: a flush never overtakes a batch being written. */
-  let writing: Promise<void> = Promise.resolve();
+  const writes = commitLane();
 
   const keyOf = (folder: readonly string[], name: string) => [...folder, name].join('/').toLowerCase();
 
@@ -88,15 +88,9 @@ export function createIdentities(o: IdentityOptions) {
     }
   }
 
-  function serially(work: () => Promise<void>): Promise<void> {
-    const turn = writing.then(work);
-    writing = turn.catch(() => undefined);
-    return turn;
-  }
-
   /** Writes every identity waiting in memory; those it could not write wait for the next flush. */
   function flush(): Promise<void> {
-    return serially(async () => {
+    return writes.run(async () => {
       const batch = pending;
       pending = [];
       if (batch.length === 0) return;
@@ -132,7 +126,7 @@ export function createIdentities(o: IdentityOptions) {
 
     /** Writes these identities now (for files stored without one). */
     record(entries: readonly InventoryEntry[]): Promise<void> {
-      return serially(async () => {
+      return writes.run(async () => {
         if (entries.length === 0) return;
         await write(entries);
         for (const e of entries) learn(e, true);
