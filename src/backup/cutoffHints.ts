@@ -1,14 +1,13 @@
 // The cutoff is where a first backup starts: the 1st of its month, as BaseLinker's own backup does. Nothing older
 // is copied unless backfillFrom says so, which a new user cannot guess: the first run says it, and a run as of a
 // date before the cutoff says why it finds nothing.
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 import type { Logger } from '../lib/logger.js';
+import { formatDay } from '../render/format.js';
 import type { AsOf } from './asOf.js';
 
 export function explainCutoff(logger: Logger, o: { firstRun: boolean; cutoff: number; asOf: AsOf; backfillFrom: string | null }): void {
   if (o.cutoff <= 0) return;
-  const day = (seconds: number) => format(new TZDate(seconds * 1000, o.asOf.timeZone), 'yyyy-MM-dd');
+  const day = (seconds: number) => formatDay(seconds, o.asOf.timeZone);
   const cutoff = day(o.cutoff);
   if (o.asOf.end < o.cutoff) {
     logger.warn(
